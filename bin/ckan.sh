@@ -1,0 +1,135 @@
+# shellcheck shell=bash
+# CKAN itself: configuration, databases, the sysadmin, demo data, the web app
+# and the job worker for `make up`; the test databases for `make test`.
+
+ckan_cli() { "$CKAN" -c "$CKAN_INI" "$@"; }
+
+render_ckan_ini() {
+    mkdir -p "$LOCAL"
+    [[ -s "$LOCAL/secret_key" ]] || (umask 077; "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$LOCAL/secret_key")
+    SECRET_KEY="$(cat "$LOCAL/secret_key")" WEB_PORT="$WEB_PORT" PG_PORT="$PG_PORT" SOLR_PORT="$SOLR_PORT" \
+    REDIS_PORT="$REDIS_PORT" DB_PASSWORD="$DB_PASSWORD" STORAGE_PATH="$LOCAL/storage" \
+        "$VENV/bin/python" -c 'import os, string, sys
+sys.stdout.write(string.Template(open(sys.argv[1], encoding="utf-8").read()).substitute(os.environ))' \
+        "$ROOT/config/ckan.ini.template" >"$CKAN_INI.new"
+    mv "$CKAN_INI.new" "$CKAN_INI"
+}
+
+ensure_role() {  # ensure_role NAME
+    pg_su -c "DO \$\$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$1') THEN
+            CREATE ROLE $1 LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+        END IF; END \$\$;" -c "ALTER ROLE $1 PASSWORD '$DB_PASSWORD'"
+}
+
+ensure_database() {  # ensure_database NAME OWNER: returns 0 if it was created now
+    [[ -n "$(pg_su -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]] && return 1
+    pg_su -c "CREATE DATABASE $1 OWNER $2 ENCODING 'utf-8' TEMPLATE template0"
+}
+
+# set-permissions makes the DataStore read role really read-only.
+set_datastore_permissions() {  # set_datastore_permissions INI [ENV=VALUE...]
+    local ini=$1; shift
+    env "$@" "$CKAN" -c "$ini" datastore set-permissions 2>"$RUN/set-permissions.log" \
+        | su postgres -c "psql -h $(printf %q "$RUN") -p $PG_PORT -U postgres -v ON_ERROR_STOP=1 -q" >/dev/null \
+        || die "datastore set-permissions failed; see $RUN/set-permissions.log"
+}
+
+init_ckan() {
+    render_ckan_ini
+    ensure_role ckan_default
+    ensure_role datastore_default
+    ensure_database ckan_default ckan_default || true
+    if ensure_database datastore_default ckan_default; then
+        set_datastore_permissions "$CKAN_INI"
+    fi
+    say "Initialising the CKAN database"
+    ckan_cli db init >"$RUN/db-init.log" 2>&1 || die "ckan db init failed; see $RUN/db-init.log"
+    ensure_sysadmin
+}
+
+ensure_sysadmin() {
+    if ! ckan_cli user show "$SYSADMIN_NAME" 2>/dev/null | grep -q "name=$SYSADMIN_NAME"; then
+        say "Creating the sysadmin '$SYSADMIN_NAME'"
+        ckan_cli user add "$SYSADMIN_NAME" email="$SYSADMIN_NAME@opendata.example.go.th" \
+            password="$SYSADMIN_PASSWORD" fullname="ผู้ดูแลระบบ (Administrator)" >/dev/null 2>&1
+        ckan_cli sysadmin add "$SYSADMIN_NAME" >/dev/null 2>&1
+        rm -f "$LOCAL/sysadmin.token"
+    fi
+    if [[ ! -s "$LOCAL/sysadmin.token" ]]; then
+        (umask 077; ckan_cli user token add "$SYSADMIN_NAME" make-up 2>/dev/null | tail -n 1 | tr -d '[:space:]' >"$LOCAL/sysadmin.token")
+        [[ -s "$LOCAL/sysadmin.token" ]] || die "could not create the sysadmin's API token"
+    fi
+}
+
+load_demo() {
+    say "Loading the demo catalogue"
+    ckan_cli opendata-th demo load --user "$SYSADMIN_NAME" 2>"$RUN/demo.log" \
+        || die "loading the demo catalogue failed; see $RUN/demo.log"
+}
+
+start_app() {
+    if ! pid_alive web; then
+        require_free_port "The CKAN web app" "$WEB_PORT" WEB_PORT
+        say "Starting the web app on http://$HOST:$WEB_PORT"
+        nohup "$CKAN" -c "$CKAN_INI" run -H "$HOST" -p "$WEB_PORT" --disable-reloader --threaded \
+            >"$RUN/web.log" 2>&1 &
+        echo $! >"$RUN/web.pid"
+    fi
+    if ! pid_alive worker; then
+        say "Starting the background job worker"
+        nohup "$CKAN" -c "$CKAN_INI" jobs worker >"$RUN/worker.log" 2>&1 &
+        echo $! >"$RUN/worker.pid"
+    fi
+    local i
+    for ((i = 0; i < 120; i++)); do
+        curl -fsS "http://$HOST:$WEB_PORT/api/3/action/status_show" >/dev/null 2>&1 && return 0
+        pid_alive web || die "the web app exited while starting; see its log: $RUN/web.log"
+        sleep 0.5
+    done
+    die "the web app did not answer within 60s; see its log: $RUN/web.log"
+}
+
+print_welcome() {
+    cat <<MSG
+
+  Thailand Open Government Data catalogue is running.
+
+    URL:       http://$HOST:$WEB_PORT
+    Login:     $SYSADMIN_NAME / $SYSADMIN_PASSWORD
+    API token: $LOCAL/sysadmin.token
+    Logs:      $RUN/*.log          Stop with: make down
+
+MSG
+}
+
+# --- tests -------------------------------------------------------------------
+test_env() {
+    echo "CKAN_SQLALCHEMY_URL=postgresql://ckan_default:$DB_PASSWORD@$HOST:$PG_PORT/ckan_test"
+    echo "CKAN_DATASTORE_WRITE_URL=postgresql://datastore_write:$DB_PASSWORD@$HOST:$PG_PORT/datastore_test"
+    echo "CKAN_DATASTORE_READ_URL=postgresql://datastore_read:$DB_PASSWORD@$HOST:$PG_PORT/datastore_test"
+    echo "CKAN_SOLR_URL=http://$HOST:$SOLR_PORT/solr/ckan_test"
+    echo "CKAN_REDIS_URL=redis://$HOST:$REDIS_PORT/2"
+}
+
+init_test_databases() {
+    local role
+    for role in ckan_default datastore_write datastore_read; do ensure_role "$role"; done
+    ensure_database ckan_test ckan_default || true
+    if ensure_database datastore_test datastore_write; then
+        pg_su -d datastore_test -c "CREATE EXTENSION IF NOT EXISTS tablefunc"
+        mapfile -t envs < <(test_env)
+        set_datastore_permissions "$ROOT/test.ini" "${envs[@]}"
+    fi
+    mapfile -t envs < <(test_env)
+    env "${envs[@]}" "$CKAN" -c "$ROOT/test.ini" db init >"$RUN/test-db-init.log" 2>&1 \
+        || die "ckan db init for the test database failed; see $RUN/test-db-init.log"
+}
+
+run_tests() {
+    local envs
+    mapfile -t envs < <(test_env)
+    say "Running the test suite"
+    cd "$ROOT"
+    env "${envs[@]}" "$VENV/bin/pytest" --ckan-ini=test.ini "$@"
+}

@@ -1,0 +1,1 @@
+"""Thai government open-data catalogue for CKAN."""

@@ -1,0 +1,139 @@
+"""The demo catalogue that `make up` loads: agencies, datasets, CSV data.
+
+Loading is idempotent so `make up` can run it every time: agencies,
+datasets and resources are matched by name and only what is missing is
+created.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import os
+from typing import Any
+
+import yaml
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
+
+
+@dataclasses.dataclass
+class LoadReport:
+    created: list[str] = dataclasses.field(default_factory=list)
+    existing: list[str] = dataclasses.field(default_factory=list)
+
+
+def resolve_path(spec: str) -> str:
+    """`package.module:file.yaml` or a plain path."""
+    if ":" in spec and not os.path.isabs(spec):
+        module, filename = spec.split(":", 1)
+        package = __import__(module, fromlist=["_"])
+        return os.path.join(os.path.dirname(package.__file__), filename)
+    return spec
+
+
+def load_catalogue(path: str, user: str) -> LoadReport:
+    with open(resolve_path(path), encoding="utf-8") as f:
+        catalogue = yaml.safe_load(f)
+    report = LoadReport()
+    for agency in catalogue["agencies"]:
+        _ensure_agency(agency, user, report)
+    for dataset in catalogue["datasets"]:
+        _ensure_dataset(dataset, user, report)
+    return report
+
+
+def _context(user: str) -> Context:
+    return {"user": user, "ignore_auth": False}
+
+
+def _exists(action: str, id_: str, user: str) -> bool:
+    try:
+        tk.get_action(action)(_context(user), {"id": id_})
+    except tk.ObjectNotFound:
+        return False
+    return True
+
+
+def _ensure_agency(agency: dict[str, Any], user: str, report: LoadReport) -> None:
+    if _exists("organization_show", agency["name"], user):
+        report.existing.append(f"agency {agency['name']}")
+        return
+    tk.get_action("organization_create")(_context(user), dict(agency))
+    report.created.append(f"agency {agency['name']}")
+
+
+def _ensure_dataset(spec: dict[str, Any], user: str, report: LoadReport) -> None:
+    try:
+        dataset = tk.get_action("package_show")(_context(user), {"id": spec["name"]})
+        report.existing.append(f"dataset {spec['name']}")
+    except tk.ObjectNotFound:
+        dataset = tk.get_action("package_create")(_context(user), _dataset_dict(spec))
+        report.created.append(f"dataset {spec['name']}")
+    # Resources are ensured one by one, so a run that stopped half-way is
+    # completed by the next one.
+    existing = {resource["name"]: resource for resource in dataset.get("resources", [])}
+    for resource in spec.get("resources", []):
+        _ensure_csv_resource(dataset["id"], resource, existing.get(resource["name"]), user)
+
+
+def _dataset_dict(spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": spec["name"],
+        "title": spec["title"],
+        "notes": spec.get("notes", ""),
+        "owner_org": spec["agency"],
+        "license_id": "cc-by",
+        "tags": [{"name": tag} for tag in spec.get("tags", [])],
+    }
+
+
+def _ensure_csv_resource(dataset_id: str, spec: dict[str, str], resource: dict[str, Any] | None, user: str) -> None:
+    filename = spec["csv"]
+    with open(os.path.join(DATA_DIR, filename), "rb") as f:
+        content = f.read()
+    if resource is None:
+        resource = tk.get_action("resource_create")(
+            _context(user),
+            {
+                "package_id": dataset_id,
+                "name": spec["name"],
+                "format": "CSV",
+                "url": filename,
+                "url_type": "upload",
+                "upload": FileStorage(io.BytesIO(content), filename, content_type="text/csv"),
+            },
+        )
+    if not resource.get("datastore_active"):
+        _load_into_datastore(resource["id"], content.decode("utf-8"), user)
+
+
+def _load_into_datastore(resource_id: str, text: str, user: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    fields = [{"id": column, "type": _column_type([row[column] for row in rows])} for column in rows[0]]
+    tk.get_action("datastore_create")(
+        _context(user),
+        {"resource_id": resource_id, "fields": fields, "records": rows, "force": True},
+    )
+
+
+def _column_type(values: list[str]) -> str:
+    """The narrowest DataStore type that every value of a demo column fits."""
+    for type_, parse in (("int", int), ("numeric", float), ("date", _iso_date)):
+        try:
+            for value in values:
+                parse(value)
+        except ValueError:
+            continue
+        return type_
+    return "text"
+
+
+def _iso_date(value: str) -> None:
+    datetime.date.fromisoformat(value)

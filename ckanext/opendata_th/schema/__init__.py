@@ -1,0 +1,1 @@
+"""Scheming schemas for datasets and agencies."""
