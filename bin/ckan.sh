@@ -104,20 +104,28 @@ MSG
 }
 
 # --- tests -------------------------------------------------------------------
+# TEST_SLOT=<n> gives a test run databases, a Solr site id and a Redis
+# database of its own, so several runs can share the services at once.
+TEST_SLOT="${TEST_SLOT:-}"
+TEST_SUFFIX="${TEST_SLOT:+_$TEST_SLOT}"
+CKAN_TEST_DB="ckan_test$TEST_SUFFIX"
+DATASTORE_TEST_DB="datastore_test$TEST_SUFFIX"
+
 test_env() {
-    echo "CKAN_SQLALCHEMY_URL=postgresql://ckan_default:$DB_PASSWORD@$HOST:$PG_PORT/ckan_test"
-    echo "CKAN_DATASTORE_WRITE_URL=postgresql://datastore_write:$DB_PASSWORD@$HOST:$PG_PORT/datastore_test"
-    echo "CKAN_DATASTORE_READ_URL=postgresql://datastore_read:$DB_PASSWORD@$HOST:$PG_PORT/datastore_test"
+    echo "CKAN_SQLALCHEMY_URL=postgresql://ckan_default:$DB_PASSWORD@$HOST:$PG_PORT/$CKAN_TEST_DB"
+    echo "CKAN_DATASTORE_WRITE_URL=postgresql://datastore_write:$DB_PASSWORD@$HOST:$PG_PORT/$DATASTORE_TEST_DB"
+    echo "CKAN_DATASTORE_READ_URL=postgresql://datastore_read:$DB_PASSWORD@$HOST:$PG_PORT/$DATASTORE_TEST_DB"
     echo "CKAN_SOLR_URL=http://$HOST:$SOLR_PORT/solr/ckan_test"
-    echo "CKAN_REDIS_URL=redis://$HOST:$REDIS_PORT/2"
+    echo "CKAN_SITE_ID=test.ckan.net$TEST_SUFFIX"
+    echo "CKAN_REDIS_URL=redis://$HOST:$REDIS_PORT/$((2 + ${TEST_SLOT:-0}))"
 }
 
 init_test_databases() {
     local role
     for role in ckan_default datastore_write datastore_read; do ensure_role "$role"; done
-    ensure_database ckan_test ckan_default || true
-    if ensure_database datastore_test datastore_write; then
-        pg_su -d datastore_test -c "CREATE EXTENSION IF NOT EXISTS tablefunc"
+    ensure_database "$CKAN_TEST_DB" ckan_default || true
+    if ensure_database "$DATASTORE_TEST_DB" datastore_write; then
+        pg_su -d "$DATASTORE_TEST_DB" -c "CREATE EXTENSION IF NOT EXISTS tablefunc"
         mapfile -t envs < <(test_env)
         set_datastore_permissions "$ROOT/test.ini" "${envs[@]}"
     fi
@@ -129,7 +137,11 @@ init_test_databases() {
 run_tests() {
     local envs
     mapfile -t envs < <(test_env)
-    say "Running the test suite"
     cd "$ROOT"
+    say "Checking style and types (ruff, mypy)"
+    "$VENV/bin/ruff" check ckanext tests
+    "$VENV/bin/ruff" format --check ckanext tests >/dev/null || die "code is not formatted: run .venv/bin/ruff format ckanext tests"
+    "$VENV/bin/mypy" --no-error-summary || die "mypy found type errors"
+    say "Running the test suite"
     env "${envs[@]}" "$VENV/bin/pytest" --ckan-ini=test.ini "$@"
 }

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 
 from ckanext.opendata_th import demo as demo_catalogue
 

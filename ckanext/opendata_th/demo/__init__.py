@@ -10,15 +10,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime
+import importlib.resources
 import io
 import os
 from typing import Any
 
-import yaml
-from werkzeug.datastructures import FileStorage
-
 import ckan.plugins.toolkit as tk
+import yaml
 from ckan.types import Context
+from werkzeug.datastructures import FileStorage
 
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
@@ -33,8 +33,7 @@ def resolve_path(spec: str) -> str:
     """`package.module:file.yaml` or a plain path."""
     if ":" in spec and not os.path.isabs(spec):
         module, filename = spec.split(":", 1)
-        package = __import__(module, fromlist=["_"])
-        return os.path.join(os.path.dirname(package.__file__), filename)
+        return str(importlib.resources.files(module) / filename)
     return spec
 
 

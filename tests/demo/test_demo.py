@@ -1,0 +1,47 @@
+"""The demo catalogue loads once and a second load adds nothing."""
+
+from __future__ import annotations
+
+import pytest
+from ckan.tests import helpers
+
+from ckanext.opendata_th.demo import load_catalogue
+from tests.conftest import PLUGINS
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+DEMO = "ckanext.opendata_th.demo:catalogue.yaml"
+
+
+def test_demo_catalogue_loads_agencies_datasets_and_datastore_tables(sysadmin):
+    report = load_catalogue(DEMO, sysadmin["name"])
+
+    agencies = helpers.call_action("organization_list")
+    search = helpers.call_action("package_search", q="*:*", rows=100)
+    assert len(agencies) >= 3
+    assert search["count"] >= 10
+    assert len(report.created) == len(agencies) + search["count"]
+    with_csv = [d for d in search["results"] if d["resources"]]
+    assert len(with_csv) >= 5
+    for dataset in with_csv:
+        assert all(resource["datastore_active"] for resource in dataset["resources"])
+
+    elderly = helpers.call_action("package_show", id="elderly-population-by-province")
+    table = helpers.call_action("datastore_search", resource_id=elderly["resources"][0]["id"])
+    assert {"จังหวัด", "รวม"} <= {field["id"] for field in table["fields"]}
+    assert table["total"] == 5
+
+
+def test_loading_the_demo_again_creates_nothing(sysadmin):
+    load_catalogue(DEMO, sysadmin["name"])
+    before = helpers.call_action("package_search", q="*:*", rows=100)
+
+    again = load_catalogue(DEMO, sysadmin["name"])
+
+    after = helpers.call_action("package_search", q="*:*", rows=100)
+    assert again.created == []
+    assert after["count"] == before["count"]
+    assert sum(len(d["resources"]) for d in after["results"]) == sum(len(d["resources"]) for d in before["results"])
