@@ -50,12 +50,16 @@ install_solr_jars() {
     touch "$SOLR_JARS/.complete"
 }
 
+# Each room keeps its Thai strings in i18n/<lang>/LC_MESSAGES/parts/*.po;
+# they are merged and compiled into one catalogue (binaries are not committed).
 compile_translations() {
-    local po mo
-    for po in "$ROOT"/ckanext/opendata_th/i18n/*/LC_MESSAGES/*.po; do
-        [[ -e "$po" ]] || continue
-        mo="${po%.po}.mo"
-        [[ "$mo" -nt "$po" ]] || msgfmt -c -o "$mo" "$po"
+    local dir mo
+    for dir in "$ROOT"/ckanext/opendata_th/i18n/*/LC_MESSAGES; do
+        compgen -G "$dir/parts/*.po" >/dev/null || continue
+        mo="$dir/ckanext-opendata_th.mo"
+        if [[ -f "$mo" ]] && [[ -z "$(find "$dir/parts" -name '*.po' -newer "$mo")" ]]; then continue; fi
+        msgcat --use-first "$dir"/parts/*.po | msgfmt -c -o "$mo" - \
+            || die "translations in $dir/parts do not compile"
     done
 }
 

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PLUGINS
+from tests.factories import dataset_dict
 from tests.helpers import api_get, api_post
 
 pytestmark = [
@@ -31,10 +32,12 @@ def _create_agency_and_dataset(app, token):
         app,
         "package_create",
         token,
-        name="elderly-by-province",
-        title="จำนวนผู้สูงอายุจำแนกตามจังหวัด",
-        owner_org=agency["id"],
-        tags=[{"name": "ผู้สูงอายุ"}],
+        **dataset_dict(
+            name="elderly-by-province",
+            title="จำนวนผู้สูงอายุจำแนกตามจังหวัด",
+            owner_org=agency["id"],
+            tags=[{"name": "ผู้สูงอายุ"}],
+        ),
     )["result"]
     return agency, dataset
 
@@ -42,7 +45,7 @@ def _create_agency_and_dataset(app, token):
 def test_dataset_created_over_the_api_is_found_by_solr_with_a_facet(app, sysadmin_with_token):
     token = sysadmin_with_token["token"]
     _create_agency_and_dataset(app, token)
-    api_post(app, "package_create", token, name="other", title="Other dataset")
+    api_post(app, "package_create", token, **dataset_dict(name="other", title="Other dataset"))
 
     result = api_get(
         app,

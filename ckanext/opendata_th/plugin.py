@@ -1,24 +1,39 @@
 """Wiring only: which CKAN interfaces the extension implements.
 
 Each capability lives in its own subpackage; this module connects them to
-CKAN and holds no logic of its own.
+CKAN and holds no logic of its own.  A room that adds actions, auth
+functions, validators or helpers lists its module below.
 """
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.opendata_th import helpers
 from ckanext.opendata_th.schema import validators as schema_validators
+
+ACTION_MODULES: list[types.ModuleType] = []
+AUTH_MODULES: list[types.ModuleType] = []
+VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators]
+HELPER_MODULES: list[types.ModuleType] = [helpers]
+
+
+def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
+    """Every name in each module's `__all__`, as the blankets would collect it."""
+    return {name: getattr(module, name) for module in modules for name in module.__all__}
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
-@tk.blanket.helpers
-@tk.blanket.validators(schema_validators)
+@tk.blanket.actions(lambda: _public_members(ACTION_MODULES))
+@tk.blanket.auth_functions(lambda: _public_members(AUTH_MODULES))
+@tk.blanket.validators(lambda: _public_members(VALIDATOR_MODULES))
+@tk.blanket.helpers(lambda: _public_members(HELPER_MODULES))
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
@@ -28,8 +43,8 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
 
-    # ITranslation: the catalogue lives in ckanext/opendata_th/i18n (also at
-    # the repository's top-level i18n/), domain ckanext-opendata_th.
+    # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
+    # links to it), domain ckanext-opendata_th.
 
     def i18n_domain(self) -> str:
         return "ckanext-opendata_th"

@@ -89,6 +89,10 @@ def _dataset_dict(spec: dict[str, Any]) -> dict[str, Any]:
         "notes": spec.get("notes", ""),
         "owner_org": spec["agency"],
         "license_id": "cc-by",
+        "data_type": spec.get("data_type", "statistical"),
+        "data_category": "public",
+        "data_classification": "open",
+        "allow_harvest": True,
         "tags": [{"name": tag} for tag in spec.get("tags", [])],
     }
 

@@ -1,0 +1,1 @@
+"""Small shared utilities that every room may use."""
