@@ -10,9 +10,25 @@ on_start_failure() {
     for name in "${STARTED_NOW[@]}"; do "stop_$name" || true; done
 }
 
+# The postgres user must reach .local/ through every parent directory; a
+# checkout under a private directory (mode 700, as mktemp makes) gets the
+# traverse bit (o+x, no listing) on the parents that lack it.
+ensure_postgres_can_reach_local() {
+    su postgres -c "test -x $(printf %q "$LOCAL")" && return 0
+    local dir="$LOCAL"
+    while [[ "$dir" != / ]]; do
+        if ! su postgres -c "test -x $(printf %q "$dir")"; then
+            say "Allowing the postgres user to traverse $dir (chmod o+x)"
+            chmod o+x "$dir"
+        fi
+        dir="$(dirname "$dir")"
+    done
+}
+
 start_services() {
     mkdir -p "$RUN" "$LOCAL/storage"
     chmod 777 "$RUN"  # the postgres user writes its socket and log here
+    ensure_postgres_can_reach_local
     trap on_start_failure EXIT
     start_postgres
     start_redis
