@@ -41,3 +41,32 @@ def test_a_free_port_passes_the_check():
     )
     assert result.returncode == 0
     assert result.stdout.strip() == "started"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_service_that_fails_to_start_names_its_log_and_stops_the_others(tmp_path):
+    """Solr without its jars fails; PostgreSQL and Redis started by the same run are stopped."""
+    local = tmp_path / "local"
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "ODTH_LOCAL_DIR": str(local),
+        "PG_PORT": str(_free_port()),
+        "REDIS_PORT": str(_free_port()),
+        "SOLR_PORT": str(_free_port()),
+    }
+    result = subprocess.run(
+        ["bin/stack", "services"], cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+
+    assert result.returncode == 1
+    assert f"Solr exited while starting; see its log: {local}/run/solr.log" in result.stderr
+    assert "Stopping redis" in result.stderr
+    assert "Stopping PostgreSQL" in result.stderr
+    for port in (env["PG_PORT"], env["REDIS_PORT"], env["SOLR_PORT"]):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", int(port))) != 0, f"port {port} is still served"
