@@ -78,24 +78,30 @@ start_redis() {
 stop_redis() { stop_by_pidfile redis; }
 
 # --- Solr 9: the real server from Maven Central jars, run by Java 17 --------
-# Two cores with the same configuration: `ckan` for the running catalogue and
-# `ckan_test` for the test suite, so tests that clear the index never touch
-# the demo catalogue.
-SOLR_CORES=(ckan ckan_test)
+# Cores, all with config/solr/conf:
+#   ckan            the running catalogue (schema: CKAN's, with Thai segmentation)
+#   ckan_test       the test suite, so tests that clear the index never touch the demo
+#   ckan_stock_test CKAN's unmodified schema, the baseline the search relevance test compares with
+SOLR_CORES=(ckan ckan_test ckan_stock_test)
 
 prepare_solr_home() {
-    local schema core
-    schema="$("$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config/solr/schema.xml"))')"
+    local stock core
+    stock="$("$VENV/bin/python" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config/solr/schema.xml"))')"
     mkdir -p "$SOLR_HOME"
     cp "$ROOT/config/solr/solr.xml" "$SOLR_HOME/solr.xml"
     for core in "${SOLR_CORES[@]}"; do
         mkdir -p "$SOLR_HOME/$core/conf"
         echo "name=$core" >"$SOLR_HOME/$core/core.properties"
         cp "$ROOT"/config/solr/conf/* "$SOLR_HOME/$core/conf/"
-        # Our own schema (config/solr/conf/schema.xml) wins over CKAN's stock one.
-        [[ -f "$ROOT/config/solr/conf/schema.xml" ]] || cp "$schema" "$SOLR_HOME/$core/conf/schema.xml"
+        if [[ "$core" == ckan_stock_test ]]; then
+            cp "$stock" "$SOLR_HOME/$core/conf/schema.xml"
+        else
+            "$VENV/bin/python" "$ROOT/config/solr/build_schema.py" "$stock" "$SOLR_HOME/$core/conf/schema.xml"
+        fi
     done
 }
+
+solr_config_stamp() { cat "$SOLR_HOME"/*/conf/* "$SOLR_HOME/solr.xml" 2>/dev/null | sha256sum; }
 
 solr_ready() {
     local core
@@ -104,8 +110,30 @@ solr_ready() {
     done
 }
 
+solr_core_admin() {  # solr_core_admin ACTION PARAMS: a few tries, as a core may still be loading
+    local i
+    for i in 1 2 3; do
+        curl -fsS "http://$HOST:$SOLR_PORT/solr/admin/cores?action=$1&$2" >/dev/null 2>&1 && return 0
+        sleep 1
+    done
+    return 1
+}
+
+# A running Solr whose configuration changed reloads its cores in place.
+reload_solr_if_changed() {
+    local before core
+    before="$(solr_config_stamp)"
+    prepare_solr_home
+    [[ "$(solr_config_stamp)" == "$before" ]] && return 0
+    say "Solr configuration changed: reloading its cores"
+    for core in "${SOLR_CORES[@]}"; do
+        solr_core_admin RELOAD "core=$core" || solr_core_admin CREATE "name=$core&instanceDir=$core" \
+            || die "Solr could not load core $core; see $LOCAL/solr-logs and $RUN/solr.log"
+    done
+}
+
 start_solr() {
-    pid_alive solr && return 0
+    if pid_alive solr; then reload_solr_if_changed; return 0; fi
     require_free_port Solr "$SOLR_PORT" SOLR_PORT
     say "Starting Solr $SOLR_VERSION on $HOST:$SOLR_PORT"
     prepare_solr_home
