@@ -46,6 +46,10 @@ init_ckan() {
     say "Initialising the CKAN database"
     ckan_cli db init >"$RUN/db-init.log" 2>&1 || die "ckan db init failed; see $RUN/db-init.log"
     ensure_sysadmin
+    if [[ "$SOLR_RELOADED" == 1 ]]; then
+        say "Re-indexing the catalogue for the new Solr configuration"
+        ckan_cli search-index rebuild >"$RUN/search-index.log" 2>&1 || die "re-indexing failed; see $RUN/search-index.log"
+    fi
 }
 
 ensure_sysadmin() {

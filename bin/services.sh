@@ -4,6 +4,7 @@
 # left alone.  If one fails, the ones this run started are stopped again.
 
 STARTED_NOW=()
+SOLR_RELOADED=0  # set when a running Solr took a new configuration: the index needs a rebuild
 
 on_start_failure() {
     local name
@@ -126,6 +127,7 @@ reload_solr_if_changed() {
     prepare_solr_home
     [[ "$(solr_config_stamp)" == "$before" ]] && return 0
     say "Solr configuration changed: reloading its cores"
+    SOLR_RELOADED=1
     for core in "${SOLR_CORES[@]}"; do
         solr_core_admin RELOAD "core=$core" || solr_core_admin CREATE "name=$core&instanceDir=$core" \
             || die "Solr could not load core $core; see $LOCAL/solr-logs and $RUN/solr.log"
