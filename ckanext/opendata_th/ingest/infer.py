@@ -1,0 +1,100 @@
+"""The type of each column, from every cell of the file.
+
+xloader and DataPusher guess from the first rows, so row 3,001 can break a
+load the sample approved.  Here every cell votes (the pass streams, so
+memory does not grow with the file) and a column whose cells disagree
+becomes text instead of failing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ckanext.opendata_th.ingest import pdpa
+from ckanext.opendata_th.ingest.values import INT4_MAX, INT8_MAX, THAI_DIGITS, Kind, parse
+
+PG_TYPES = {
+    Kind.BOOL: "bool",
+    Kind.INT: "int4",
+    Kind.NUMERIC: "numeric",
+    Kind.DATE: "date",
+    Kind.TIMESTAMP: "timestamp",
+    Kind.TEXT: "text",
+}
+
+# Labels in the data dictionary notes (Thai / English).
+TYPE_NOTES = {
+    "bool": "ใช่/ไม่ใช่ / boolean",
+    "int4": "จำนวนเต็ม / integer",
+    "int8": "จำนวนเต็ม / integer",
+    "numeric": "ตัวเลข / number",
+    "date": "วันที่ (ค.ศ.) / date (CE)",
+    "timestamp": "วันเวลา (ค.ศ.) / date and time (CE)",
+    "text": "ข้อความ / text",
+}
+
+
+@dataclasses.dataclass
+class ColumnProfile:
+    kinds: dict[Kind, int] = dataclasses.field(default_factory=dict)
+    first_row: dict[Kind, int] = dataclasses.field(default_factory=dict)
+    max_abs_int: int = 0
+    percent: bool = False
+    buddhist_era: bool = False
+    personal: dict[str, int] = dataclasses.field(default_factory=dict)
+    check_personal: bool = True
+
+    def add(self, raw: Any, row: int) -> None:
+        kind, value = parse(raw)
+        if kind is Kind.NULL:
+            return
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        self.first_row.setdefault(kind, row)
+        if kind is Kind.INT:
+            self.max_abs_int = max(self.max_abs_int, abs(value))
+        if isinstance(raw, str):
+            stripped = raw.rstrip()
+            if kind in (Kind.INT, Kind.NUMERIC) and stripped.endswith("%"):
+                self.percent = True
+            elif kind in (Kind.DATE, Kind.TIMESTAMP) and not self.buddhist_era:
+                self.buddhist_era = str(value.year + 543) in raw.translate(THAI_DIGITS)
+        if self.check_personal and kind is Kind.TEXT:
+            personal = pdpa.kind_of(raw)
+            if personal:
+                self.personal[personal] = self.personal.get(personal, 0) + 1
+
+    @property
+    def count(self) -> int:
+        return sum(self.kinds.values())
+
+    def pg_type(self) -> str:
+        kinds = set(self.kinds)
+        if not kinds:
+            return "text"
+        if kinds == {Kind.INT}:
+            if self.max_abs_int <= INT4_MAX:
+                return "int4"
+            return "int8" if self.max_abs_int <= INT8_MAX else "numeric"
+        if kinds <= {Kind.INT, Kind.NUMERIC}:
+            return "numeric"
+        if kinds <= {Kind.DATE, Kind.TIMESTAMP}:
+            return "date" if kinds == {Kind.DATE} else "timestamp"
+        if len(kinds) == 1:
+            return PG_TYPES[kinds.pop()]
+        return "text"
+
+    def personal_kind(self) -> str | None:
+        """The kind of personal data the column holds, if it is a personal column."""
+        if not self.personal:
+            return None
+        kind, hits = max(self.personal.items(), key=lambda item: item[1])
+        return kind if hits >= pdpa.SHARE * self.count else None
+
+    def notes(self) -> str:
+        parts = [TYPE_NOTES.get(self.pg_type(), self.pg_type())]
+        if self.percent:
+            parts.append("ร้อยละ (ตัดเครื่องหมาย %) / percent (% sign removed)")
+        if self.buddhist_era and self.pg_type() in ("date", "timestamp"):
+            parts.append("แปลงจาก พ.ศ. / converted from the Buddhist era")
+        return "; ".join(parts)

@@ -1,0 +1,264 @@
+"""Files as streams of rows: CSV/TSV, XLSX, XLS, ODS and JSON, within limits.
+
+Each sheet can be opened twice (types are inferred over the whole file in a
+first pass, rows are loaded in a second), so a `Sheet` holds a function
+that opens its rows rather than the rows themselves; no reader holds a
+whole file in memory except JSON (bounded by `Limits.max_json_bytes`) and
+the legacy .xls format (65,536 rows at most).
+
+Libraries: the csv module; openpyxl in read-only mode for XLSX (streams);
+python-calamine (Rust) for XLS and ODS, which openpyxl cannot read.
+Formulas are never evaluated: XLSX gives the value Excel cached, and a CSV
+cell starting with "=" is text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any
+
+from ckanext.opendata_th.ingest import detect
+
+Rows = Iterator[Sequence[Any]]
+RowOpener = Callable[[], contextlib.AbstractContextManager[Rows]]
+
+FORMATS = ("csv", "tsv", "xlsx", "xls", "ods", "json")
+SAMPLE_CHARS = 256 * 1024
+MAX_LINE_CHARS = 4 * 1024 * 1024
+ZIP_MAX_RATIO = 200  # uncompressed / compressed size of one workbook part
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 500 * 1024 * 1024
+    max_rows: int = 20_000_000
+    max_columns: int = 1000
+    max_cell_chars: int = 100_000
+    max_unzipped_bytes: int = 2 * 1024 * 1024 * 1024
+    max_json_bytes: int = 50 * 1024 * 1024
+
+
+class IngestError(Exception):
+    """A problem with the file itself, reported to the data officer.
+
+    `msgid` is an English, translatable message with %(name)s params; row,
+    column and value locate the fault when there is one.
+    """
+
+    def __init__(
+        self, msgid: str, *, row: int | None = None, column: str | None = None, value: Any = None, **params: Any
+    ) -> None:
+        self.msgid = msgid
+        self.params = {**params, "row": row, "column": column, "value": _short(value)}
+        self.row, self.column, self.value = row, column, _short(value)
+        super().__init__(msgid % self.params)
+
+
+def _short(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    name: str | None  # None for single-table formats
+    open_rows: RowOpener
+    has_title_rows: bool = True  # JSON has exactly one header row
+    meta: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def sniff_format(path: str, declared: str | None) -> str:
+    """The file's real format from its first bytes; the declared one only between text formats."""
+    with open(path, "rb") as f:
+        head = f.read(8)
+    declared = (declared or "").lower().strip(".")
+    if head.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
+                return "ods"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+        raise IngestError("The file is a ZIP archive, not a spreadsheet")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if declared == "json" or head.lstrip()[:1] == b"[":
+        return "json"
+    return "tsv" if declared == "tsv" else "csv"
+
+
+def open_sheets(path: str, fmt: str, limits: Limits) -> list[Sheet]:
+    if fmt in ("csv", "tsv"):
+        return [_text_sheet(path, fmt, limits)]
+    if fmt == "xlsx":
+        _check_zip(path, limits)
+        return _xlsx_sheets(path)
+    if fmt in ("xls", "ods"):
+        if fmt == "ods":
+            _check_zip(path, limits)
+        return _calamine_sheets(path)
+    if fmt == "json":
+        return [_json_sheet(path, limits)]
+    raise IngestError("Unsupported format %(format)s", format=fmt)
+
+
+# --- CSV / TSV -----------------------------------------------------------------
+
+
+def _text_sheet(path: str, fmt: str, limits: Limits) -> Sheet:
+    with open(path, "rb") as f:
+        try:
+            encoding = detect.detect_encoding(f)
+        except detect.EncodingError as error:
+            raise IngestError("The text encoding of the file could not be recognised") from error
+        head = f.read(4096)
+    if b"\x00" in head and not encoding.startswith("utf-16") and not encoding.startswith("utf-32"):
+        raise IngestError("The file is binary, not a text table")
+    with open(path, "rb") as f:
+        sample = detect.text_stream(f, encoding).read(SAMPLE_CHARS)
+    delimiter = "\t" if fmt == "tsv" else detect.sniff_delimiter(sample)
+
+    @contextlib.contextmanager
+    def open_rows() -> Iterator[Rows]:
+        csv.field_size_limit(limits.max_cell_chars)
+        with open(path, "rb") as f:
+            lines = _bounded_lines(detect.text_stream(f, encoding))
+            yield _csv_rows(csv.reader(lines, delimiter=delimiter))
+
+    return Sheet(None, open_rows, meta={"encoding": encoding, "delimiter": delimiter})
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    """Lines of at most MAX_LINE_CHARS: a file without line breaks cannot fill memory."""
+    while True:
+        try:
+            line = text.readline(MAX_LINE_CHARS)
+        except UnicodeDecodeError as error:
+            raise IngestError("The file has bytes that are not valid %(encoding)s", encoding=error.encoding) from error
+        if not line:
+            return
+        if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
+            raise IngestError("A line is longer than %(limit)s characters", limit=MAX_LINE_CHARS)
+        yield line
+
+
+def _csv_rows(reader: Any) -> Rows:
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise IngestError("Malformed CSV: %(error)s", row=reader.line_num, error=str(error)) from error
+
+
+# --- workbooks ------------------------------------------------------------------
+
+
+def _check_zip(path: str, limits: Limits) -> None:
+    """Refuse zip bombs before a workbook library inflates them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise IngestError("The workbook is damaged or truncated") from error
+    total = sum(part.file_size for part in parts)
+    if total > limits.max_unzipped_bytes:
+        raise IngestError("The workbook unpacks to more than %(limit)s bytes", limit=limits.max_unzipped_bytes)
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
+            raise IngestError("The workbook is compressed suspiciously well (a zip bomb?)")
+
+
+def _xlsx_sheets(path: str) -> list[Sheet]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise IngestError("The workbook is damaged or truncated") from error
+    names = list(book.sheetnames)
+    book.close()
+
+    def opener(name: str) -> RowOpener:
+        @contextlib.contextmanager
+        def open_rows() -> Iterator[Rows]:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                yield workbook[name].iter_rows(values_only=True)
+            finally:
+                workbook.close()
+
+        return open_rows
+
+    return [Sheet(name, opener(name)) for name in names]
+
+
+def _calamine_sheets(path: str) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        names = list(CalamineWorkbook.from_path(path).sheet_names)
+    except Exception as error:  # calamine's errors have no common base
+        raise IngestError("The workbook is damaged or truncated") from error
+
+    def opener(name: str) -> RowOpener:
+        @contextlib.contextmanager
+        def open_rows() -> Iterator[Rows]:
+            workbook = CalamineWorkbook.from_path(path)
+            try:
+                yield (
+                    [None if cell == "" else cell for cell in row]
+                    for row in workbook.get_sheet_by_name(name).iter_rows()
+                )
+            finally:
+                workbook.close()
+
+        return open_rows
+
+    return [Sheet(name, opener(name)) for name in names]
+
+
+# --- JSON -----------------------------------------------------------------------
+
+
+def _json_sheet(path: str, limits: Limits) -> Sheet:
+    import os
+
+    if os.path.getsize(path) > limits.max_json_bytes:
+        raise IngestError("JSON files are loaded up to %(limit)s bytes", limit=limits.max_json_bytes)
+    with open(path, "rb") as f:
+        raw = f.read()
+    encoding = detect.detect_encoding(io.BytesIO(raw))
+    try:
+        records = json.loads(raw.decode(encoding))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise IngestError("The JSON is not valid: %(error)s", error=str(error)) from error
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise IngestError("JSON must be an array of objects")
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(record))
+    header = list(keys)
+
+    @contextlib.contextmanager
+    def open_rows() -> Iterator[Rows]:
+        def rows() -> Rows:
+            yield header
+            for record in records:
+                yield [_json_cell(record.get(key)) for key in header]
+
+        yield rows()
+
+    return Sheet(None, open_rows, has_title_rows=False)
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
