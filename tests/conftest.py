@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-PLUGINS = "opendata_th activity datastore dcat structured_data scheming_datasets"
+PLUGINS = "opendata_th activity datastore dcat structured_data scheming_datasets scheming_organizations"
 
 
 @pytest.fixture
