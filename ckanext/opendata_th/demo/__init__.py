@@ -82,18 +82,37 @@ def _ensure_dataset(spec: dict[str, Any], user: str, report: LoadReport) -> None
         _ensure_csv_resource(dataset["id"], resource, existing.get(resource["name"]), user)
 
 
+# Metadata every demo dataset shares unless its entry says otherwise; each
+# entry adds its data type's fields under `metadata:` (GD Catalog standard,
+# schema/dataset.yaml).
+_DEFAULT_METADATA: dict[str, Any] = {
+    "license_id": "cc-by",
+    "data_category": "public",
+    "data_classification": "open",
+    "allow_harvest": True,
+    "objective": ["agency_mission"],
+    "update_frequency_unit": "year",
+    "update_frequency_interval": 1,
+    "geo_coverage": "province",
+    "data_format": ["csv"],
+    "data_language": ["th"],
+}
+
+
 def _dataset_dict(spec: dict[str, Any]) -> dict[str, Any]:
+    data_type = spec.get("data_type", "statistical")
     return {
+        **_DEFAULT_METADATA,
         "name": spec["name"],
         "title": spec["title"],
         "notes": spec.get("notes", ""),
         "owner_org": spec["agency"],
-        "license_id": "cc-by",
-        "data_type": spec.get("data_type", "statistical"),
-        "data_category": "public",
-        "data_classification": "open",
-        "allow_harvest": True,
+        "data_type": data_type,
+        "maintainer": spec.get("maintainer", "ศูนย์เทคโนโลยีสารสนเทศ"),
+        "maintainer_email": spec.get("maintainer_email", f"opendata@{spec['agency']}.example.go.th"),
+        "data_source": spec.get("data_source", spec["agency"]),
         "tags": [{"name": tag} for tag in spec.get("tags", [])],
+        **spec.get("metadata", {}),
     }
 
 
