@@ -14,11 +14,13 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opendata_th import helpers
+from ckanext.opendata_th import gdc, helpers
+from ckanext.opendata_th.gdc import actions as gdc_actions
+from ckanext.opendata_th.gdc import auth as gdc_auth
 from ckanext.opendata_th.schema import validators as schema_validators
 
-ACTION_MODULES: list[types.ModuleType] = []
-AUTH_MODULES: list[types.ModuleType] = []
+ACTION_MODULES: list[types.ModuleType] = [gdc_actions]
+AUTH_MODULES: list[types.ModuleType] = [gdc_auth]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators]
 HELPER_MODULES: list[types.ModuleType] = [helpers]
 
@@ -37,11 +39,17 @@ def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+    # IBlueprint: GD Catalog spreadsheet pages (gdc)
+
+    def get_blueprint(self) -> Any:
+        return gdc.get_blueprint()
 
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
     # links to it), domain ckanext-opendata_th.
