@@ -14,15 +14,20 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opendata_th import gdc, helpers
+from ckanext.opendata_th import gdc, governance, helpers
 from ckanext.opendata_th.gdc import actions as gdc_actions
 from ckanext.opendata_th.gdc import auth as gdc_auth
+from ckanext.opendata_th.governance import actions as governance_actions
+from ckanext.opendata_th.governance import auth as governance_auth
+from ckanext.opendata_th.governance import validators as governance_validators
 from ckanext.opendata_th.schema import validators as schema_validators
 
-ACTION_MODULES: list[types.ModuleType] = [gdc_actions]
-AUTH_MODULES: list[types.ModuleType] = [gdc_auth]
-VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators]
+ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions]
+AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth]
+VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators]
 HELPER_MODULES: list[types.ModuleType] = [helpers]
+
+_PERMISSION_LABELS = governance.PermissionLabels()
 
 
 def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
@@ -39,12 +44,21 @@ def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IPermissionLabels)
     p.implements(p.IBlueprint)
 
     # IConfigurer
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+    # IPermissionLabels: datasets that are not open are searchable by their agency only (governance)
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        return _PERMISSION_LABELS.get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        return _PERMISSION_LABELS.get_user_dataset_labels(user_obj)
 
     # IBlueprint: GD Catalog spreadsheet pages (gdc)
 

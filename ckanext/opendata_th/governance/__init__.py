@@ -1,0 +1,30 @@
+"""Data governance: the classification rules in one place.
+
+Every decision about what may be public, who may read a dataset that is not
+open, and what the central catalogue may harvest is taken here, from the
+`data_category` and `data_classification` vocabularies; other rooms call
+these functions and never re-decide.
+
+- `rules`: category -> allowed classifications, what counts as open.
+- `publishing`: the write side (chained package_create/update).
+- `access`: the read side (permission labels, members-only auth).
+- `harvest`: `harvest_scope` / `harvest_record` for harvesters and exporters.
+"""
+
+from __future__ import annotations
+
+from ckanext.opendata_th.governance.access import PermissionLabels, is_restricted, may_read
+from ckanext.opendata_th.governance.harvest import harvest_record, harvest_scope
+from ckanext.opendata_th.governance.publishing import governance_errors
+from ckanext.opendata_th.governance.rules import allowed_classifications, is_open
+
+__all__ = [
+    "PermissionLabels",
+    "allowed_classifications",
+    "governance_errors",
+    "harvest_record",
+    "harvest_scope",
+    "is_open",
+    "is_restricted",
+    "may_read",
+]

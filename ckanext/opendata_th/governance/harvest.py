@@ -1,0 +1,42 @@
+"""What the central catalogue may take from a dataset (GD Catalog's `allow_harvest`).
+
+A public, open dataset is always harvested in full.  For any other dataset
+`allow_harvest` is the agency's consent to list its metadata, and never its
+resources or data, in the central inventory of government data
+(บัญชีข้อมูลภาครัฐ).  Harvesters and exporters call these functions with a
+`package_show` dict; they never read `allow_harvest` themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ckanext.opendata_th.governance import rules
+
+HarvestScope = Literal["full", "metadata_only", "none"]
+
+# Dataset fields that describe or point to data rather than describe the
+# dataset; a metadata-only record leaves them out.
+_DATA_FIELDS = ("resources", "num_resources")
+
+
+def harvest_scope(dataset: dict[str, Any]) -> HarvestScope:
+    """ "full", "metadata_only" or "none" for a dataset dict (as package_show returns it)."""
+    if dataset.get("state", "active") != "active":
+        return "none"
+    governed = rules.is_governed(dataset.get("type"), dataset)
+    is_open = rules.is_open(dataset.get(rules.CATEGORY), dataset.get(rules.CLASSIFICATION))
+    private = rules.as_bool(dataset.get("private"))
+    if not private and (is_open or not governed):
+        return "full"
+    return "metadata_only" if governed and rules.as_bool(dataset.get(rules.ALLOW_HARVEST)) else "none"
+
+
+def harvest_record(dataset: dict[str, Any]) -> dict[str, Any] | None:
+    """The part of a dataset the central catalogue may receive, or None for nothing."""
+    scope = harvest_scope(dataset)
+    if scope == "full":
+        return dataset
+    if scope == "metadata_only":
+        return {key: value for key, value in dataset.items() if key not in _DATA_FIELDS}
+    return None
