@@ -7,6 +7,7 @@ import click
 
 from ckanext.opendata_th import demo as demo_catalogue
 from ckanext.opendata_th.gdc.cli import gdc
+from ckanext.opendata_th.ingest import cli as ingest_cli
 
 __all__ = ["opendata_th"]
 
@@ -31,3 +32,6 @@ def demo_load(user: str, path: str | None) -> None:
     """Load the demo catalogue; running it again adds only what is missing."""
     report = demo_catalogue.load_catalogue(path or tk.config["ckanext.opendata_th.demo.path"], user)
     click.echo(f"Demo catalogue: {len(report.created)} created, {len(report.existing)} already present.")
+
+
+opendata_th.add_command(ingest_cli.ingest)

@@ -20,12 +20,17 @@ from ckanext.opendata_th.gdc import auth as gdc_auth
 from ckanext.opendata_th.governance import actions as governance_actions
 from ckanext.opendata_th.governance import auth as governance_auth
 from ckanext.opendata_th.governance import validators as governance_validators
+from ckanext.opendata_th.ingest import auth as ingest_auth
+from ckanext.opendata_th.ingest import helpers as ingest_helpers
+from ckanext.opendata_th.ingest import jobs as ingest_jobs
+from ckanext.opendata_th.ingest import logic as ingest_logic
+from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.schema import validators as schema_validators
 
-ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions]
-AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth]
+ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions, ingest_logic]
+AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators]
-HELPER_MODULES: list[types.ModuleType] = [helpers]
+HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
 
@@ -44,6 +49,7 @@ def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IBlueprint)
 
@@ -60,10 +66,18 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         return _PERMISSION_LABELS.get_user_dataset_labels(user_obj)
 
-    # IBlueprint: GD Catalog spreadsheet pages (gdc)
+    # IBlueprint: GD Catalog spreadsheet pages (gdc), load re-run and PDPA forms (ingest)
 
     def get_blueprint(self) -> Any:
-        return gdc.get_blueprint()
+        return [gdc.get_blueprint(), ingest_views.get_blueprint()]
+
+    # IResourceController: queue a DataStore load when a tabular file is new or changed (ingest)
+
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        ingest_jobs.on_resource_changed(resource)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        ingest_jobs.on_resource_changed(resource)
 
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
     # links to it), domain ckanext-opendata_th.

@@ -18,6 +18,7 @@ import dataclasses
 import io
 import itertools
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
@@ -116,6 +117,14 @@ def _generic_guess(sample: bytes) -> str:
     if best is None:
         raise EncodingError("unknown text encoding")
     return str(best.encoding)
+
+
+def looks_binary(text: str) -> bool:
+    """Decoded text with control or unassigned characters is not a table (e.g. bytes taken for UTF-16)."""
+    if not text:
+        return False
+    odd = sum(1 for c in text if unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") and c not in "\t\r\n\f")
+    return odd > 0.01 * len(text)
 
 
 def text_stream(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:

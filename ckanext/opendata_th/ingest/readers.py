@@ -123,7 +123,12 @@ def _text_sheet(path: str, fmt: str, limits: Limits) -> Sheet:
     if b"\x00" in head and not encoding.startswith("utf-16") and not encoding.startswith("utf-32"):
         raise IngestError("The file is binary, not a text table")
     with open(path, "rb") as f:
-        sample = detect.text_stream(f, encoding).read(SAMPLE_CHARS)
+        try:
+            sample = detect.text_stream(f, encoding).read(SAMPLE_CHARS)
+        except UnicodeDecodeError as error:
+            raise IngestError("The file is binary, not a text table") from error
+    if detect.looks_binary(sample):
+        raise IngestError("The file is binary, not a text table")
     delimiter = "\t" if fmt == "tsv" else detect.sniff_delimiter(sample)
 
     @contextlib.contextmanager
@@ -178,21 +183,24 @@ def _check_zip(path: str, limits: Limits) -> None:
 def _xlsx_sheets(path: str) -> list[Sheet]:
     import openpyxl
 
+    # A file object, not the path: openpyxl refuses paths without ".xlsx".
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with open(path, "rb") as f:
+            book = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            names = [sheet.title for sheet in book.worksheets]  # not chartsheets
+            book.close()
     except Exception as error:  # openpyxl raises many kinds on damaged files
         raise IngestError("The workbook is damaged or truncated") from error
-    names = list(book.sheetnames)
-    book.close()
 
     def opener(name: str) -> RowOpener:
         @contextlib.contextmanager
         def open_rows() -> Iterator[Rows]:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                yield workbook[name].iter_rows(values_only=True)
-            finally:
-                workbook.close()
+            with open(path, "rb") as f:
+                workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
+                try:
+                    yield workbook[name].iter_rows(values_only=True)
+                finally:
+                    workbook.close()
 
         return open_rows
 

@@ -1,0 +1,490 @@
+"""The background job that loads a resource, and what queues it.
+
+`run_job(resource_id)` runs in `ckan jobs worker` (RQ, Redis).  It can be
+run again at any time: a file that has not changed since the last complete
+load is skipped unless forced, and a new load replaces the table only when
+it is complete (load.py).  Problems with the file end this job with a
+status naming row, column and value; they never reach the worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import logging
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_th.ingest import columns as column_ids
+from ckanext.opendata_th.ingest import detect, fulltext, load, pdpa, readers, status
+from ckanext.opendata_th.ingest.infer import ColumnProfile
+from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
+from ckanext.opendata_th.ingest.values import CellError, to_copy
+
+log = logging.getLogger(__name__)
+
+SAMPLE_ROWS = 200
+FORMAT_ALIASES = {
+    "csv": "csv",
+    "text/csv": "csv",
+    "tsv": "tsv",
+    "text/tab-separated-values": "tsv",
+    "xlsx": "xlsx",
+    "excel": "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "xls": "xls",
+    "application/vnd.ms-excel": "xls",
+    "ods": "ods",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "json": "json",
+    "application/json": "json",
+}
+TYPE_OVERRIDES = {
+    "text": "text",
+    "int": "int4",
+    "int4": "int4",
+    "integer": "int4",
+    "int8": "int8",
+    "bigint": "int8",
+    "numeric": "numeric",
+    "number": "numeric",
+    "float": "float8",
+    "float8": "float8",
+    "date": "date",
+    "timestamp": "timestamp",
+    "bool": "bool",
+    "boolean": "bool",
+}
+
+
+# --- configuration ----------------------------------------------------------------
+
+
+def enabled() -> bool:
+    return tk.asbool(tk.config.get("ckanext.opendata_th.ingest.enabled", True))
+
+
+def pdpa_enabled() -> bool:
+    return tk.asbool(tk.config.get("ckanext.opendata_th.ingest.pdpa_guard", True))
+
+
+def limits() -> Limits:
+    def number(key: str, default: int) -> int:
+        return int(tk.config.get(f"ckanext.opendata_th.ingest.{key}") or default)
+
+    base = Limits()
+    return Limits(
+        max_bytes=number("max_size_mb", base.max_bytes // (1024 * 1024)) * 1024 * 1024,
+        max_rows=number("max_rows", base.max_rows),
+        max_columns=number("max_columns", base.max_columns),
+        max_cell_chars=number("max_cell_chars", base.max_cell_chars),
+    )
+
+
+# --- queueing -----------------------------------------------------------------------
+
+
+def resource_format(resource: dict[str, Any]) -> str | None:
+    declared = (resource.get("format") or "").strip().lower()
+    if declared in FORMAT_ALIASES:
+        return FORMAT_ALIASES[declared]
+    url = (resource.get("url") or "").split("?")[0].lower()
+    extension = url.rsplit(".", 1)[-1] if "." in url.rsplit("/", 1)[-1] else ""
+    return FORMAT_ALIASES.get(extension)
+
+
+def fingerprint(resource: dict[str, Any]) -> str:
+    """What changes when the file or the URL changes (and nothing else)."""
+    parts = [resource.get(key) or "" for key in ("url_type", "url", "last_modified", "size")]
+    return "|".join(str(part) for part in parts)
+
+
+def on_resource_changed(resource: dict[str, Any]) -> None:
+    """IResourceController hook: queue a load when a tabular file is new or changed."""
+    if not enabled() or not resource.get("id") or resource_format(resource) is None:
+        return
+    row = status.get(resource["id"])
+    if row and row.get("sheet_of"):
+        return  # a sheet of a workbook is loaded with its workbook
+    new_fingerprint = fingerprint(resource)
+    if row and row.get("fingerprint") == new_fingerprint:
+        return
+    enqueue(resource["id"], fingerprint_=new_fingerprint)
+
+
+def enqueue(resource_id: str, force: bool = False, fingerprint_: str | None = None) -> str:
+    row = status.get(resource_id)
+    if row and row.get("sheet_of"):
+        resource_id = row["sheet_of"]
+    job = tk.enqueue_job(
+        run_job,
+        [resource_id],
+        {"force": force},
+        title=f"opendata_th ingest {resource_id}",
+        queue=tk.config.get("ckanext.opendata_th.ingest.queue") or "default",
+        rq_kwargs={"timeout": int(tk.config.get("ckanext.opendata_th.ingest.timeout") or 3600)},
+    )
+    values: dict[str, Any] = {"state": status.PENDING, "phase": "queued", "job_id": job.id, "queued_at": status.now()}
+    if fingerprint_ is not None:
+        values["fingerprint"] = fingerprint_
+    status.update(resource_id, **values)
+    return str(job.id)
+
+
+# --- the job --------------------------------------------------------------------------
+
+
+def _site_context() -> dict[str, Any]:
+    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"ignore_auth": True, "user": user["name"]}
+
+
+def run_job(resource_id: str, force: bool = False) -> None:
+    """Load the resource's file (every sheet of a workbook) into the DataStore."""
+    started = time.monotonic()
+    status.update(
+        resource_id,
+        state=status.RUNNING,
+        phase="fetching",
+        started_at=status.now(),
+        finished_at=None,
+        error=None,
+        rows_done=0,
+        rows_total=None,
+    )
+    try:
+        _run(resource_id, force)
+    except IngestError as error:
+        _fail(resource_id, error.msgid, error.params)
+    except Exception as error:
+        log.exception("ingest of %s failed", resource_id)
+        _fail(resource_id, "Loading failed: %(error)s", {"error": f"{type(error).__name__}: {error}"})
+        raise
+    finally:
+        log.info("ingest of %s took %.1fs", resource_id, time.monotonic() - started)
+
+
+def _fail(resource_id: str, msgid: str, params: dict[str, Any]) -> None:
+    from ckanext.opendata_th.lib.i18n import bilingual
+
+    clean = {k: ("" if v is None else v) for k, v in params.items()}
+    try:
+        message = bilingual(msgid, **clean)
+    except (KeyError, ValueError, TypeError):
+        message = msgid
+    error: dict[str, Any] = {"message": message, "message_en": msgid % clean if clean else msgid}
+    error.update({k: params.get(k) for k in ("row", "column", "value")})
+    status.update(resource_id, state=status.ERROR, phase="failed", finished_at=status.now(), error=error)
+
+
+def _run(resource_id: str, force: bool) -> None:
+    context = _site_context()
+    resource = tk.get_action("resource_show")(context, {"id": resource_id})
+    # Recorded now, so the resource_patch that sets datastore_active (an
+    # update with the same file) does not queue another load.
+    status.update(resource_id, fingerprint=fingerprint(resource))
+    config = limits()
+    with _fetched(resource, config) as (path, digest):
+        row = status.get(resource_id) or {}
+        connection = status.connect()
+        try:
+            if not force and row.get("file_hash") == digest and load.table_exists(connection, resource_id):
+                status.update(resource_id, state=status.COMPLETE, phase="unchanged", finished_at=status.now())
+                return
+            fmt = readers.sniff_format(path, resource_format(resource))
+            sheets = readers.open_sheets(path, fmt, config)
+            status.update(resource_id, phase="analysing")
+            analysed = [(sheet, _analyse(sheet, config)) for sheet in sheets]
+            tables = [(sheet, analysis) for sheet, analysis in analysed if analysis is not None]
+            if not tables:
+                raise IngestError("The file has no table to load")
+            targets = _targets(context, resource, tables)
+            for target_id, (sheet, analysis) in targets:
+                _load_one(connection, target_id, sheet, analysis, progress_of=resource_id)
+            for target_id, _ in targets:
+                _publish(context, target_id)
+        finally:
+            connection.close()
+    status.update(
+        resource_id,
+        state=status.COMPLETE,
+        phase="complete",
+        finished_at=status.now(),
+        file_hash=digest,
+        sheets=[{"resource_id": t, "sheet": s.name} for t, (s, _) in targets] if len(targets) > 1 else None,
+    )
+
+
+@contextlib.contextmanager
+def _fetched(resource: dict[str, Any], config: Limits) -> Iterator[tuple[str, str]]:
+    """A local path to the resource's file and its SHA-256, within the size limit."""
+    with tempfile.TemporaryDirectory(prefix="odth-ingest-") as directory:
+        target = os.path.join(directory, "data")
+        if resource.get("url_type") == "upload":
+            _copy_upload(resource, target, config)
+        else:
+            _download(resource.get("url") or "", target, config)
+        digest = hashlib.sha256()
+        with open(target, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        yield target, digest.hexdigest()
+
+
+def _copy_upload(resource: dict[str, Any], target: str, config: Limits) -> None:
+    """The uploaded file, from local storage or a file-keeper storage (CKAN 2.12's ckan.files)."""
+    from ckan.lib import files
+    from ckan.lib.uploader import get_resource_uploader
+
+    uploader = get_resource_uploader(resource)
+    path = uploader.get_path(resource["id"])
+    storage = getattr(uploader, "storage", None)
+    too_big = IngestError("The file is larger than %(limit)s MB", limit=config.max_bytes // 2**20)
+    if storage is None:
+        if not os.path.exists(path):
+            raise IngestError("The uploaded file is missing from storage")
+        if os.path.getsize(path) > config.max_bytes:
+            raise too_big
+        shutil.copyfile(path, target)
+        return
+    location = files.Location(path)
+    try:
+        size = storage.size(location)
+    except files.exc.MissingFileError as error:
+        raise IngestError("The uploaded file is missing from storage") from error
+    if size > config.max_bytes:
+        raise too_big
+    with open(target, "wb") as out:
+        for chunk in storage.stream(files.FileData(location, size=size)):
+            out.write(chunk)
+
+
+def _download(url: str, target: str, config: Limits) -> None:
+    import requests
+
+    if not url.startswith(("http://", "https://")):
+        raise IngestError("The resource URL is not an http(s) address: %(url)s", url=url)
+    size = 0
+    try:
+        with requests.get(url, stream=True, timeout=(10, 120)) as response, open(target, "wb") as out:
+            response.raise_for_status()
+            for chunk in response.iter_content(1 << 20):
+                size += len(chunk)
+                if size > config.max_bytes:
+                    raise IngestError("The file is larger than %(limit)s MB", limit=config.max_bytes // 2**20)
+                out.write(chunk)
+    except requests.RequestException as error:
+        raise IngestError("The file could not be downloaded: %(error)s", error=str(error)) from error
+
+
+# --- analysis (pass 1) ---------------------------------------------------------------
+
+
+class Analysis:
+    def __init__(self, layout: detect.Layout, headers: list[str], profiles: list[ColumnProfile]) -> None:
+        self.layout = layout
+        self.labels = [column_ids.label(h) for h in headers]
+        self.ids = column_ids.column_ids(headers)
+        self.profiles = profiles
+        self.rows = 0
+        self.skipped: list[int] = []
+
+
+def _analyse(sheet: Sheet, config: Limits) -> Analysis | None:
+    """Layout, headers and the type of every column over all rows; None for an empty sheet."""
+    with sheet.open_rows() as rows:
+        sample = list(itertools.islice(rows, SAMPLE_ROWS))
+        if sheet.has_title_rows:
+            layout = detect.find_layout(sample)
+        else:
+            layout = detect.Layout(0, len(sample[0]), len(sample[0])) if sample and sample[0] else None
+        if layout is None:
+            return None
+        if layout.width > config.max_columns:
+            raise IngestError(
+                "The table has %(count)s columns; the limit is %(limit)s", count=layout.width, limit=config.max_columns
+            )
+        header = list(sample[layout.header_index][: layout.width])
+        header += [None] * (layout.width - len(header))
+        analysis = Analysis(layout, header, [ColumnProfile(check_personal=pdpa_enabled()) for _ in header])
+        try:
+            for number, cells in detect.table_rows(itertools.chain(sample, rows), layout, analysis.skipped):
+                analysis.rows += 1
+                if analysis.rows > config.max_rows:
+                    raise IngestError("The table has more than %(limit)s rows", limit=config.max_rows)
+                for index, cell in enumerate(cells):
+                    if isinstance(cell, str) and len(cell) > config.max_cell_chars:
+                        raise IngestError(
+                            "Row %(row)s, column %(column)s: the cell has more than %(limit)s characters",
+                            row=number,
+                            column=analysis.labels[index],
+                            value=cell,
+                            limit=config.max_cell_chars,
+                        )
+                    analysis.profiles[index].add(cell, number)
+        except detect.ExtraCellsError as error:
+            raise IngestError("Row %(row)s has values beyond the last column of the header", row=error.row) from error
+    return analysis
+
+
+def _targets(
+    context: dict[str, Any], resource: dict[str, Any], tables: list[tuple[Sheet, Analysis]]
+) -> list[tuple[str, tuple[Sheet, Analysis]]]:
+    """Which resource each sheet loads into: the first into the resource, the others into sheet resources."""
+    targets = [(resource["id"], tables[0])]
+    if len(tables) == 1:
+        return targets
+    existing = {row["sheet"]: row["resource_id"] for row in status.children(resource["id"])}
+    for sheet, analysis in tables[1:]:
+        child_id = existing.get(sheet.name) or _create_sheet_resource(context, resource, sheet.name or "")
+        targets.append((child_id, (sheet, analysis)))
+    return targets
+
+
+def _create_sheet_resource(context: dict[str, Any], parent: dict[str, Any], sheet: str) -> str:
+    """A resource for one more sheet, named after the workbook and the sheet, marked as its child."""
+    child_id = str(uuid.uuid4())
+    # Recorded before the resource exists, so the resource hook knows it is
+    # a sheet and does not queue a load of its own.
+    status.update(child_id, sheet_of=parent["id"], sheet=sheet, state=status.PENDING, phase="queued")
+    name = parent.get("name") or parent["id"]
+    tk.get_action("resource_create")(
+        tk.fresh_context(context),
+        {
+            "id": child_id,
+            "package_id": parent["package_id"],
+            "name": f"{name} – {sheet}",
+            "url": parent.get("url") or "",
+            "format": parent.get("format") or "",
+            "description": f"แผ่นงาน “{sheet}” ของไฟล์ {name} / Sheet “{sheet}” of {name}",
+        },
+    )
+    return child_id
+
+
+# --- load (pass 2) ----------------------------------------------------------------------
+
+
+def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysis, progress_of: str) -> None:
+    current = status.get(resource_id) or {}
+    dictionary = load.existing_dictionary(connection, resource_id)
+    actions: dict[str, str] = current.get("pdpa_actions") or {}
+    personal = _personal_columns(analysis)
+    keep = [i for i, cid in enumerate(analysis.ids) if actions.get(cid) != "drop"]
+    masked = {i for i in keep if actions.get(analysis.ids[i]) == "mask"}
+    types = {i: _column_type(analysis, i, dictionary, masked) for i in keep}
+    columns = [
+        load.Column(analysis.ids[i], types[i], _info(analysis, i, dictionary.get(analysis.ids[i]), masked))
+        for i in keep
+    ]
+    unresolved = [p for p in personal if actions.get(p["id"]) not in ("drop", "mask")]
+    status.update(
+        resource_id,
+        state=status.RUNNING,
+        phase="loading",
+        started_at=current.get("started_at") if resource_id == progress_of else status.now(),
+        finished_at=None,
+        error=None,
+        rows_total=analysis.rows,
+        rows_done=0,
+        pii_columns=personal or None,
+        pdpa_state=_pdpa_state(current, unresolved, personal),
+        notes={"skipped_rows": analysis.skipped} if analysis.skipped else None,
+    )
+
+    def progress(done: int) -> None:
+        status.update(resource_id, rows_done=done)
+
+    rows = _copy_rows(sheet, analysis, keep, types, masked)
+    load.stage(connection, resource_id, columns, rows, progress)
+    status.update(resource_id, phase="swapping")
+
+
+def _personal_columns(analysis: Analysis) -> list[dict[str, Any]]:
+    found = []
+    for index, profile in enumerate(analysis.profiles):
+        kind = profile.personal_kind()
+        if kind:
+            found.append({"id": analysis.ids[index], "label": analysis.labels[index], "kind": kind})
+    return found
+
+
+def _pdpa_state(current: dict[str, Any], unresolved: list[dict[str, Any]], personal: list[dict[str, Any]]) -> str:
+    if not unresolved:
+        return status.PDPA_RESOLVED if personal else status.PDPA_NONE
+    confirmed = {c["id"] for c in (current.get("pii_columns") or [])}
+    if current.get("pdpa_state") == status.PDPA_CONFIRMED and {c["id"] for c in unresolved} <= confirmed:
+        return status.PDPA_CONFIRMED
+    return status.PDPA_PENDING
+
+
+def _column_type(analysis: Analysis, index: int, dictionary: dict[str, dict[str, Any]], masked: set[int]) -> str:
+    if index in masked:
+        return "text"
+    override = (dictionary.get(analysis.ids[index]) or {}).get("type_override") or ""
+    return TYPE_OVERRIDES.get(str(override).strip().lower()) or analysis.profiles[index].pg_type()
+
+
+def _info(analysis: Analysis, index: int, previous: dict[str, Any] | None, masked: set[int]) -> dict[str, Any]:
+    """Dictionary entry: what a data officer edited survives a re-load."""
+    previous = previous or {}
+    notes = analysis.profiles[index].notes()
+    if index in masked:
+        notes = "ปกปิดข้อมูลส่วนบุคคล / personal data masked"
+    return {
+        "label": previous.get("label") or analysis.labels[index],
+        "notes": previous.get("notes") or notes,
+        "type_override": previous.get("type_override") or "",
+    }
+
+
+def _copy_rows(
+    sheet: Sheet, analysis: Analysis, keep: list[int], types: dict[int, str], masked: set[int]
+) -> Iterator[load.Row]:
+    text_columns = [i for i in keep if types[i] == "text" and i not in masked]
+    with sheet.open_rows() as rows:
+        for number, cells in detect.table_rows(rows, analysis.layout):
+            values: list[str | None] = []
+            for index in keep:
+                try:
+                    value = to_copy(cells[index], types[index])
+                except CellError:
+                    raise IngestError(
+                        "Row %(row)s, column %(column)s: %(value)s is not a valid %(type)s",
+                        row=number,
+                        column=analysis.labels[index],
+                        value=cells[index],
+                        type=types[index],
+                    ) from None
+                if value is not None and index in masked:
+                    value = pdpa.mask(value)
+                values.append(value)
+            texts = [v for i, v in zip(keep, values, strict=True) if v is not None and i in text_columns]
+            yield values, fulltext.tsvector_literal(texts)
+
+
+def _publish(context: dict[str, Any], resource_id: str) -> None:
+    connection = status.connect()
+    try:
+        load.swap(connection, resource_id)
+    finally:
+        connection.close()
+    resource = tk.get_action("resource_show")(context, {"id": resource_id})
+    if not resource.get("datastore_active"):
+        tk.get_action("resource_patch")(tk.fresh_context(context), {"id": resource_id, "datastore_active": True})
+    current = status.get(resource_id) or {}
+    status.update(
+        resource_id,
+        state=status.COMPLETE,
+        phase="complete",
+        rows_done=current.get("rows_total") or 0,
+        finished_at=status.now(),
+    )

@@ -1,0 +1,227 @@
+"""COPY into a staging table, then swap it into the DataStore in one step.
+
+The DataStore table of a resource is `public."<resource id>"` with `_id`
+(serial primary key), `_full_text` (tsvector, GIN-indexed), the data
+columns, the `zfulltext` trigger (fills `_full_text` for later upserts) and
+the data dictionary as column comments (`' ' + {"_info": {...}}`); its row
+count is cached in `_table_stats`.  `datastore_create` builds the same
+thing with INSERTs of JSON records; here it is built with COPY:
+
+1. `opendata_th_ingest."<resource id>"` is dropped (a leftover of a killed
+   load) and created, rows are streamed in with COPY, then the primary key,
+   the full-text index, the trigger and the comments are added, and that
+   transaction commits.  The published table is untouched so far.
+2. One transaction drops the published table (and its alias views), moves
+   the staging table into `public`, recreates the aliases, grants the read
+   role and refreshes the row count.  Readers see the old table until the
+   commit and the new one after it.
+
+A failure or a kill anywhere leaves the published table as it was; the
+next run starts again at step 1.  All SQL is composed with psycopg2.sql.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import psycopg2
+import psycopg2.extensions
+import sqlalchemy as sa
+from psycopg2 import sql
+
+from ckanext.opendata_th.ingest import status
+
+STAGING_SCHEMA = status.SCHEMA
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+PROGRESS_EVERY = 20_000
+
+
+@dataclasses.dataclass
+class Column:
+    id: str
+    pg_type: str
+    info: dict[str, Any]  # the data dictionary: label, notes, type_override
+
+
+Row = tuple[list[str | None], str]  # COPY texts of the columns, tsvector literal
+
+
+class _CopySource:
+    """A file-like object that psycopg2's copy_expert reads COPY text from."""
+
+    def __init__(self, rows: Iterator[Row], on_row: Callable[[], None]) -> None:
+        self._rows = rows
+        self._buffer = b""
+        self._on_row = on_row
+        # psycopg2 turns an exception raised in read() into QueryCanceled;
+        # it is kept here so the caller can raise the real one.
+        self.error: BaseException | None = None
+
+    def _line(self, row: Row) -> str:
+        values, tsvector = row
+        cells = ["\\N" if v is None else v.translate(_ESCAPES) for v in values]
+        cells.append(tsvector.translate(_ESCAPES) if tsvector else "\\N")
+        return "\t".join(cells) + "\n"
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except BaseException as error:
+            self.error = error
+            raise
+
+    def _read(self, size: int) -> bytes:
+        size = size if size and size > 0 else 1 << 16
+        parts = [self._buffer]
+        length = len(self._buffer)
+        for row in self._rows:
+            line = self._line(row).encode("utf-8")
+            parts.append(line)
+            length += len(line)
+            self._on_row()
+            if length >= size:
+                break
+        data = b"".join(parts)
+        self._buffer = data[size:]
+        return data[:size]
+
+    readline = read
+
+
+def _ident(*names: str) -> sql.Composable:
+    return sql.Identifier(*names)
+
+
+def _comment(info: dict[str, Any]) -> str:
+    # The DataStore reads column comments as ' ' + JSON (the space marks its
+    # current schema version), with the dictionary under "_info".
+    return " " + json.dumps({"_info": info}, ensure_ascii=False, separators=(",", ":"))
+
+
+def stage(
+    connection: psycopg2.extensions.connection,
+    resource_id: str,
+    columns: list[Column],
+    rows: Iterable[Row],
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Build the complete new table in the staging schema; returns its row count."""
+    table = _ident(STAGING_SCHEMA, resource_id)
+    with connection, connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        definitions = [sql.SQL("{} {}").format(_ident(c.id), sql.SQL(c.pg_type)) for c in columns]
+        cursor.execute(
+            sql.SQL("CREATE TABLE {} (_id serial NOT NULL, _full_text tsvector, {})").format(
+                table, sql.SQL(", ").join(definitions)
+            )
+        )
+        count = 0
+
+        def counted() -> None:
+            nonlocal count
+            count += 1
+            if on_progress and count % PROGRESS_EVERY == 0:
+                on_progress(count)
+
+        copy = sql.SQL("COPY {} ({}, _full_text) FROM STDIN").format(
+            table, sql.SQL(", ").join(_ident(c.id) for c in columns)
+        )
+        source = _CopySource(iter(rows), counted)
+        try:
+            cursor.copy_expert(copy.as_string(connection), source, size=1 << 16)
+        except psycopg2.Error:
+            if source.error is not None:
+                raise source.error from None
+            raise
+        if on_progress:
+            on_progress(count)
+        _finish(cursor, resource_id, columns)
+    return count
+
+
+def _finish(cursor: psycopg2.extensions.cursor, resource_id: str, columns: list[Column]) -> None:
+    """Indexes, trigger and dictionary, built once on the full table (faster than during COPY)."""
+    from ckanext.datastore.backend.postgres import _generate_index_name
+
+    table = _ident(STAGING_SCHEMA, resource_id)
+    cursor.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (_id)").format(table))
+    method = tk.config.get("ckan.datastore.default_fts_index_method") or "gist"
+    cursor.execute(
+        sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
+            _ident(_generate_index_name(resource_id, "_full_text")), table, sql.SQL(method)
+        )
+    )
+    cursor.execute("SELECT to_regproc('public.populate_full_text_trigger') IS NOT NULL")
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            sql.SQL(
+                "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
+                "FOR EACH ROW EXECUTE PROCEDURE public.populate_full_text_trigger()"
+            ).format(table)
+        )
+    for column in columns:
+        cursor.execute(
+            sql.SQL("COMMENT ON COLUMN {}.{} IS %s").format(table, _ident(column.id)), (_comment(column.info),)
+        )
+
+
+def swap(connection: psycopg2.extensions.connection, resource_id: str) -> None:
+    """Publish the staged table in place of the current one, in one transaction."""
+    read_role = sa.engine.make_url(tk.config["ckan.datastore.read_url"]).username
+    public = _ident("public", resource_id)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '120s'")
+        cursor.execute(
+            "SELECT name FROM _table_metadata WHERE alias_of = %s AND name <> alias_of",
+            (resource_id,),
+        )
+        aliases = [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(public))
+        cursor.execute(sql.SQL("ALTER TABLE {} SET SCHEMA public").format(_ident(STAGING_SCHEMA, resource_id)))
+        for alias in aliases:
+            cursor.execute(sql.SQL("CREATE VIEW {} AS SELECT * FROM {}").format(_ident("public", alias), public))
+        if read_role:
+            cursor.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(public, _ident(read_role)))
+            for alias in aliases:
+                cursor.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(_ident("public", alias), _ident(read_role)))
+        cursor.execute("SELECT to_regproc('public.update_cached_table_row_count') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT public.update_cached_table_row_count(%s)", (resource_id,))
+
+
+def existing_dictionary(connection: psycopg2.extensions.connection, resource_id: str) -> dict[str, dict[str, Any]]:
+    """The data dictionary of the published table: {column id: info}, for overrides and edited labels."""
+    with connection, connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT a.attname, d.description
+               FROM pg_attribute a
+               JOIN pg_description d ON d.objoid = a.attrelid AND d.objsubid = a.attnum
+               WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0""",
+            (sql.Identifier("public", resource_id).as_string(connection),),
+        )
+        found: dict[str, dict[str, Any]] = {}
+        for name, description in cursor.fetchall():
+            try:
+                info = json.loads(description).get("_info")
+            except (TypeError, ValueError, AttributeError):
+                continue
+            if isinstance(info, dict):
+                found[name] = info
+        return found
+
+
+def table_exists(connection: psycopg2.extensions.connection, resource_id: str) -> bool:
+    with connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NOT NULL", (sql.Identifier("public", resource_id).as_string(connection),)
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def drop_staging(connection: psycopg2.extensions.connection, resource_id: str) -> None:
+    with connection, connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_ident(STAGING_SCHEMA, resource_id)))

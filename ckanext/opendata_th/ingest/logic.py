@@ -1,0 +1,115 @@
+"""Actions and auth functions of the ingest room (registered via plugin.py's module lists).
+
+- `opendata_th_ingest_status`: load status and progress of a resource;
+- `opendata_th_ingest_run`: queue a (forced) re-load;
+- `opendata_th_ingest_pdpa_decide`: a data officer's PDPA decision;
+- chained `datastore_search`: Thai word segmentation of `q` on our tables;
+
+Auth functions are in auth.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_th.ingest import fulltext, jobs, status
+
+__all__ = [
+    "datastore_search",
+    "opendata_th_ingest_pdpa_decide",
+    "opendata_th_ingest_run",
+    "opendata_th_ingest_status",
+]
+
+DECISIONS = ("confirm", "drop", "mask")
+
+
+def _resource_id(data_dict: dict[str, Any]) -> str:
+    resource_id = data_dict.get("resource_id") or data_dict.get("id")
+    if not resource_id:
+        raise tk.ValidationError({"resource_id": ["Missing value"]})
+    return str(resource_id)
+
+
+def can_edit(context: dict[str, Any], resource_id: str) -> bool:
+    try:
+        tk.check_access("resource_update", {"user": context.get("user")}, {"id": resource_id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+@tk.side_effect_free
+def opendata_th_ingest_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Load status of a resource: state, phase, rows_done/rows_total, duration, error, PDPA.
+
+    :param resource_id: the resource
+    """
+    resource_id = _resource_id(data_dict)
+    tk.check_access("opendata_th_ingest_status", context, {"resource_id": resource_id})
+    view = status.public_view(status.get(resource_id))
+    view["resource_id"] = resource_id
+    view["can_edit"] = can_edit(context, resource_id)
+    if not view["can_edit"]:
+        # Cell values and personal-data columns are for the agency's officers.
+        if view.get("error"):
+            view["error"] = {k: v for k, v in view["error"].items() if k != "value"}
+        view.pop("pdpa_actions", None)
+    return view
+
+
+def opendata_th_ingest_run(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Queue a load of the resource (forced: even if its file has not changed).
+
+    :param resource_id: the resource
+    """
+    resource_id = _resource_id(data_dict)
+    tk.check_access("opendata_th_ingest_run", context, {"resource_id": resource_id})
+    tk.get_action("resource_show")(context, {"id": resource_id})
+    job_id = jobs.enqueue(resource_id, force=tk.asbool(data_dict.get("force", True)))
+    return {"resource_id": resource_id, "job_id": job_id}
+
+
+def opendata_th_ingest_pdpa_decide(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Record a data officer's decision on personal-data columns.
+
+    :param resource_id: the resource
+    :param decision: "confirm" (publish as is), "drop" or "mask" the columns
+    :param columns: column ids (default: every personal column found)
+    """
+    resource_id = _resource_id(data_dict)
+    tk.check_access("opendata_th_ingest_pdpa_decide", context, {"resource_id": resource_id})
+    decision = data_dict.get("decision")
+    if decision not in DECISIONS:
+        raise tk.ValidationError({"decision": [f"Must be one of {', '.join(DECISIONS)}"]})
+    row = status.get(resource_id) or {}
+    personal = [c["id"] for c in (row.get("pii_columns") or [])]
+    columns = data_dict.get("columns") or personal
+    if isinstance(columns, str):
+        columns = [columns]
+    if decision == "confirm":
+        status.update(resource_id, pdpa_state=status.PDPA_CONFIRMED)
+        return status.public_view(status.get(resource_id))
+    actions = dict(row.get("pdpa_actions") or {})
+    actions.update(dict.fromkeys(columns, decision))
+    status.update(resource_id, pdpa_actions=actions)
+    jobs.enqueue(resource_id, force=True)
+    return status.public_view(status.get(resource_id))
+
+
+# --- DataStore ------------------------------------------------------------------------
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """`q` on a table we loaded: cut into Thai words like `_full_text` was, 'simple' config."""
+    q = data_dict.get("q")
+    resource_id = data_dict.get("resource_id")
+    if isinstance(q, str) and q.strip() and resource_id and not data_dict.get("language"):
+        row = status.get(str(resource_id))
+        if row and row.get("rows_total") is not None:  # a table this room loaded
+            data_dict = {**data_dict, "q": fulltext.search_query(q) or q, "language": fulltext.FTS_CONFIG}
+    return original(context, data_dict)

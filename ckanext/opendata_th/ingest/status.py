@@ -1,0 +1,187 @@
+"""Load status, sheet links and PDPA decisions, one row per resource.
+
+Kept in the DataStore database, in the schema `opendata_th_ingest` that the
+DataStore's read role cannot see (messages may quote cell values), and
+written on connections of their own with autocommit, so progress is
+visible while the load's own transaction is still open and survives a
+load that is rolled back or killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
+import psycopg2.extras
+import sqlalchemy as sa
+from psycopg2 import sql
+
+SCHEMA = "opendata_th_ingest"
+TABLE = "_status"
+
+PENDING, RUNNING, COMPLETE, ERROR = "pending", "running", "complete", "error"
+PDPA_NONE, PDPA_PENDING, PDPA_CONFIRMED, PDPA_RESOLVED = "none", "pending", "confirmed", "resolved"
+
+COLUMNS = (
+    "resource_id",
+    "state",
+    "phase",
+    "rows_done",
+    "rows_total",
+    "job_id",
+    "queued_at",
+    "started_at",
+    "finished_at",
+    "error",
+    "fingerprint",
+    "file_hash",
+    "sheet_of",
+    "sheet",
+    "sheets",
+    "notes",
+    "pii_columns",
+    "pdpa_state",
+    "pdpa_actions",
+)
+_JSON = frozenset({"error", "sheets", "notes", "pii_columns", "pdpa_actions"})
+
+_DDL = sql.SQL(
+    """
+    CREATE SCHEMA IF NOT EXISTS {schema};
+    REVOKE ALL ON SCHEMA {schema} FROM PUBLIC;
+    CREATE TABLE IF NOT EXISTS {schema}.{table} (
+        resource_id text PRIMARY KEY,
+        state text NOT NULL DEFAULT 'pending',
+        phase text,
+        rows_done bigint NOT NULL DEFAULT 0,
+        rows_total bigint,
+        job_id text,
+        queued_at timestamptz,
+        started_at timestamptz,
+        finished_at timestamptz,
+        error jsonb,
+        fingerprint text,
+        file_hash text,
+        sheet_of text,
+        sheet text,
+        sheets jsonb,
+        notes jsonb,
+        pii_columns jsonb,
+        pdpa_state text NOT NULL DEFAULT 'none',
+        pdpa_actions jsonb
+    );
+    """
+).format(schema=sql.Identifier(SCHEMA), table=sql.Identifier(TABLE))
+
+_ready: set[str] = set()
+
+
+def connect() -> psycopg2.extensions.connection:
+    """A psycopg2 connection to the DataStore database as its write user."""
+    url = sa.engine.make_url(tk.config["ckan.datastore.write_url"])
+    return psycopg2.connect(
+        host=url.host,
+        port=url.port,
+        dbname=url.database,
+        user=url.username,
+        password=url.password,
+        application_name="opendata_th-ingest",
+    )
+
+
+@contextlib.contextmanager
+def _cursor() -> Iterator[psycopg2.extensions.cursor]:
+    connection = connect()
+    try:
+        connection.autocommit = True
+        _ensure_schema(connection)
+        with connection.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cursor:
+            yield cursor
+    finally:
+        connection.close()
+
+
+def _ensure_schema(connection: psycopg2.extensions.connection) -> None:
+    key = connection.dsn
+    if key in _ready:
+        return
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(_DDL)
+        except psycopg2.errors.UniqueViolation:  # two workers creating it at once
+            cursor.execute(_DDL)
+    _ready.add(key)
+
+
+def _value(column: str, value: Any) -> Any:
+    return psycopg2.extras.Json(value) if column in _JSON and value is not None else value
+
+
+def get(resource_id: str) -> dict[str, Any] | None:
+    with _cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT * FROM {}.{} WHERE resource_id = %s").format(sql.Identifier(SCHEMA), sql.Identifier(TABLE)),
+            (resource_id,),
+        )
+        row = cursor.fetchone()
+    return dict(row) if row else None
+
+
+def update(resource_id: str, **values: Any) -> None:
+    """Insert or update the resource's row with `values` (column names of COLUMNS)."""
+    unknown = set(values) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown status columns {sorted(unknown)}")
+    names = ["resource_id", *values]
+    statement = sql.SQL(
+        "INSERT INTO {schema}.{table} ({columns}) VALUES ({params}) ON CONFLICT (resource_id) DO UPDATE SET {sets}"
+    ).format(
+        schema=sql.Identifier(SCHEMA),
+        table=sql.Identifier(TABLE),
+        columns=sql.SQL(", ").join(map(sql.Identifier, names)),
+        params=sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        sets=sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(n)) for n in values)
+        if values
+        else sql.SQL("resource_id = EXCLUDED.resource_id"),
+    )
+    with _cursor() as cursor:
+        cursor.execute(statement, [resource_id, *(_value(k, v) for k, v in values.items())])
+
+
+def children(parent_id: str) -> list[dict[str, Any]]:
+    """Status rows of the resources that hold the other sheets of `parent_id`'s workbook."""
+    with _cursor() as cursor:
+        cursor.execute(
+            sql.SQL("SELECT * FROM {}.{} WHERE sheet_of = %s ORDER BY sheet").format(
+                sql.Identifier(SCHEMA), sql.Identifier(TABLE)
+            ),
+            (parent_id,),
+        )
+        return [dict(row) for row in cursor.fetchall()]
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def public_view(row: dict[str, Any] | None) -> dict[str, Any]:
+    """The status as the API and the resource page show it."""
+    if row is None:
+        return {"state": "none"}
+    view: dict[str, Any] = {key: row.get(key) for key in COLUMNS if key not in ("fingerprint", "pdpa_actions")}
+    for key in ("queued_at", "started_at", "finished_at"):
+        moment = view.get(key)
+        if isinstance(moment, datetime.datetime):
+            view[key] = moment.isoformat()
+    started, finished = row.get("started_at"), row.get("finished_at")
+    if started and finished and finished >= started:
+        view["duration_seconds"] = round((finished - started).total_seconds(), 3)
+    view["pdpa_actions"] = row.get("pdpa_actions") or {}
+    return json.loads(json.dumps(view, default=str))

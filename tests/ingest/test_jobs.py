@@ -1,0 +1,233 @@
+"""Upload -> job (real Redis queue) -> typed DataStore table, through the action API."""
+
+from __future__ import annotations
+
+import io
+
+import ckan.lib.jobs as ckan_jobs
+import openpyxl
+import pytest
+
+from ckanext.opendata_th.ingest import jobs, load, status
+from tests.conftest import PLUGINS
+from tests.factories import dataset_dict
+from tests.helpers import api_get, api_post
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_test_worker", "clean_redis"),
+]
+
+ELDERLY = (
+    "ตารางที่ 1 จำนวนผู้สูงอายุจำแนกตามจังหวัด,,,,\r\n"
+    "หน่วย: คน,,,,\r\n"
+    "รหัสจังหวัด,จังหวัด,จำนวนผู้สูงอายุ (คน),สัดส่วน,วันที่สำรวจ\r\n"
+    '10,กรุงเทพมหานคร,"1,234,567",12.5%,15/03/2564\r\n'
+    "50,เชียงใหม่ ผู้สูงอายุจำนวนมาก,๓๗๕,๐๐๐,-,1 ต.ค. 65\r\n"
+    "01,“จังหวัดทดสอบ”,(12),3.25%,๗ เมษายน พ.ศ. ๒๕๖๖\r\n"
+    ",,,,\r\n"
+    "ที่มา: กรมกิจการผู้สูงอายุ,,,,\r\n"
+)
+
+
+def work() -> None:
+    ckan_jobs.Worker(["default"]).work(burst=True)
+
+
+@pytest.fixture
+def setup(app, sysadmin_with_token):
+    token = sysadmin_with_token["token"]
+    agency = api_post(app, "organization_create", token, name="dop", title="กรมกิจการผู้สูงอายุ")["result"]
+    dataset = api_post(app, "package_create", token, **dataset_dict(name="elderly", owner_org=agency["id"]))["result"]
+    return token, dataset
+
+
+def upload(app, token, data: bytes, filename: str, resource_id: str | None = None, **fields):
+    form = {"upload": (io.BytesIO(data), filename), **fields}
+    if resource_id:
+        form["id"] = resource_id
+        action = "resource_patch"
+    else:
+        action = "resource_create"
+    response = app.post(f"/api/3/action/{action}", data=form, headers={"Authorization": token})
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return response.json["result"]
+
+
+def search(app, resource_id, token=None, **params):
+    return api_get(app, "datastore_search", token, resource_id=resource_id, **params)["result"]
+
+
+def test_cp874_csv_upload_becomes_a_typed_table(app, setup):
+    token, dataset = setup
+    resource = upload(
+        app,
+        token,
+        ELDERLY.replace(",๓๗๕,๐๐๐,", ',"๓๗๕,๐๐๐",').encode("cp874"),
+        "elderly.csv",
+        package_id=dataset["id"],
+        name="ผู้สูงอายุ",
+    )
+    assert status.get(resource["id"])["state"] == status.PENDING
+
+    work()
+
+    result = search(app, resource["id"], sort="_id")
+    types = {f["id"]: f["type"] for f in result["fields"]}
+    assert types == {
+        "_id": "int",
+        "รหัสจังหวัด": "text",  # "01" keeps its zero, so the column is text
+        "จังหวัด": "text",
+        "จำนวนผู้สูงอายุ (คน)": "int4",
+        "สัดส่วน": "numeric",
+        "วันที่สำรวจ": "date",
+    }
+    records = result["records"]
+    assert [r["รหัสจังหวัด"] for r in records] == ["10", "50", "01"]
+    assert [r["จังหวัด"] for r in records][2] == "“จังหวัดทดสอบ”"
+    assert [r["จำนวนผู้สูงอายุ (คน)"] for r in records] == [1234567, 375000, -12]
+    assert [r["สัดส่วน"] for r in records] == [12.5, None, 3.25]
+    assert [r["วันที่สำรวจ"] for r in records] == ["2021-03-15", "2022-10-01", "2023-04-07"]
+    assert result["total"] == 3
+
+    info = api_get(app, "datastore_info", token, id=resource["id"])["result"]
+    labels = {f["id"]: f.get("info", {}).get("label") for f in info["fields"]}
+    assert labels["จำนวนผู้สูงอายุ (คน)"] == "จำนวนผู้สูงอายุ (คน)"
+    assert api_get(app, "resource_show", token, id=resource["id"])["result"]["datastore_active"] is True
+
+    state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
+    assert state["state"] == "complete"
+    assert state["rows_done"] == state["rows_total"] == 3
+    assert state["duration_seconds"] >= 0
+    assert state["notes"] == {"skipped_rows": [8]}
+
+    # Thai full text: a word inside an unspaced Thai cell
+    found = search(app, resource["id"], q="ผู้สูงอายุ")
+    assert [r["จังหวัด"] for r in found["records"]] == ["เชียงใหม่ ผู้สูงอายุจำนวนมาก"]
+
+
+def test_reupload_swaps_and_a_failing_load_keeps_the_old_table(app, setup):
+    token, dataset = setup
+    resource = upload(app, token, "ปี,จำนวน\n2564,1\n2565,2\n".encode(), "a.csv", package_id=dataset["id"], name="a")
+    work()
+    assert search(app, resource["id"])["total"] == 2
+
+    upload(app, token, "ปี,จำนวน\n2564,1\n2565,2\n2566,3\n".encode(), "a.csv", resource_id=resource["id"])
+    work()
+    assert search(app, resource["id"])["total"] == 3
+
+    # A binary file: the job fails with a message, the table stays as it was
+    upload(app, token, b"\x00\x01\x02\xff" * 100, "a.csv", resource_id=resource["id"])
+    work()
+    state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
+    assert state["state"] == "error"
+    assert "binary" in state["error"]["message_en"]
+    assert search(app, resource["id"])["total"] == 3
+
+
+def test_killed_load_leaves_the_old_table_and_a_retry_completes(app, setup, monkeypatch):
+    token, dataset = setup
+    resource = upload(app, token, "ปี,จำนวน\n2564,1\n".encode(), "k.csv", package_id=dataset["id"], name="k")
+    work()
+
+    upload(app, token, "ปี,จำนวน\n2564,1\n2565,2\n".encode(), "k.csv", resource_id=resource["id"])
+    ckan_jobs.get_queue().empty()
+
+    class Killed(BaseException):
+        """Stands for SIGKILL of the worker between staging and swap."""
+
+    def killed(*args, **kwargs):
+        raise Killed()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "swap", killed)
+        with pytest.raises(Killed):
+            jobs.run_job(resource["id"])
+    assert search(app, resource["id"])["total"] == 1  # still the old table
+
+    jobs.run_job(resource["id"])
+    assert search(app, resource["id"])["total"] == 2
+    assert status.get(resource["id"])["state"] == status.COMPLETE
+
+
+def test_bad_value_under_a_type_override_names_row_column_and_value(app, setup):
+    token, dataset = setup
+    resource = upload(app, token, "รหัส,จำนวน\nA1,5\nA2,6\n".encode(), "o.csv", package_id=dataset["id"], name="o")
+    work()
+    api_post(
+        app,
+        "datastore_create",
+        token,
+        resource_id=resource["id"],
+        force=True,
+        fields=[
+            {"id": "รหัส", "type": "text", "info": {"type_override": "int", "label": "รหัส"}},
+            {"id": "จำนวน", "type": "int4"},
+        ],
+    )
+    api_post(app, "opendata_th_ingest_run", token, resource_id=resource["id"])
+    work()
+    state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
+    assert state["state"] == "error"
+    assert (state["error"]["row"], state["error"]["column"], state["error"]["value"]) == (2, "รหัส", "A1")
+    assert search(app, resource["id"])["total"] == 2
+
+
+def test_every_sheet_of_a_workbook_loads(app, setup):
+    token, dataset = setup
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "ภาคเหนือ"
+    first.append(["จังหวัด", "จำนวน"])
+    first.append(["เชียงใหม่", 10])
+    second = book.create_sheet("ภาคใต้")
+    second.append(["จังหวัด", "จำนวน"])
+    second.append(["สงขลา", 20])
+    second.append(["ภูเก็ต", 30])
+    book.create_sheet("ว่าง")
+    data = io.BytesIO()
+    book.save(data)
+
+    resource = upload(app, token, data.getvalue(), "regions.xlsx", package_id=dataset["id"], name="ภูมิภาค")
+    work()
+
+    assert search(app, resource["id"])["records"][0]["จังหวัด"] == "เชียงใหม่"
+    state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
+    assert [s["sheet"] for s in state["sheets"]] == ["ภาคเหนือ", "ภาคใต้"]
+    child = state["sheets"][1]["resource_id"]
+    assert search(app, child)["total"] == 2
+    child_resource = api_get(app, "resource_show", token, id=child)["result"]
+    assert child_resource["name"] == "ภูมิภาค – ภาคใต้"
+    assert len(api_get(app, "package_show", token, id=dataset["id"])["result"]["resources"]) == 2
+
+
+def _citizen_id(first12: str) -> str:
+    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
+    return first12 + str((11 - total % 11) % 10)
+
+
+def test_personal_data_is_held_back_until_an_officer_decides(app, setup):
+    token, dataset = setup
+    rows = [f"ผู้รับ {i},{_citizen_id(f'11017002034{i}')},08{i}-234-5678" for i in range(5)]
+    resource = upload(
+        app,
+        token,
+        ("ชื่อ,เลขประจำตัวประชาชน,โทรศัพท์\n" + "\n".join(rows)).encode(),
+        "p.csv",
+        package_id=dataset["id"],
+        name="p",
+    )
+    work()
+
+    state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
+    assert state["pdpa_state"] == "pending"
+    assert {c["kind"] for c in state["pii_columns"]} == {"citizen_id", "phone"}
+    api_get(app, "datastore_search", None, status=403, resource_id=resource["id"])
+    assert search(app, resource["id"], token)["total"] == 5  # the officer can review it
+
+    api_post(app, "opendata_th_ingest_pdpa_decide", token, resource_id=resource["id"], decision="mask")
+    work()
+    records = search(app, resource["id"])["records"]  # anonymous again
+    assert records[0]["เลขประจำตัวประชาชน"].startswith("xxxxxxxxxx")
+    assert records[0]["โทรศัพท์"].startswith("xxxx")
+    assert records[0]["ชื่อ"] == "ผู้รับ 0"
