@@ -81,12 +81,15 @@ def sniff_format(path: str, declared: str | None) -> str:
         head = f.read(8)
     declared = (declared or "").lower().strip(".")
     if head.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
-                return "ods"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "mimetype" in names and b"spreadsheet" in archive.read("mimetype")[:200]:
+                    return "ods"
+        except (zipfile.BadZipFile, OSError) as error:
+            raise IngestError("The workbook is damaged or truncated") from error
+        if "xl/workbook.xml" in names:
+            return "xlsx"
         raise IngestError("The file is a ZIP archive, not a spreadsheet")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
