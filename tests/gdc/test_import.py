@@ -108,7 +108,10 @@ def test_a_bad_row_is_rejected_with_reasons_and_the_others_import(agency):
     rejected = info["rows"][1]
     assert rejected["row"] == 7  # rows 6, 7, 8: the data officer's own row numbers
     assert rejected["name"] == "bad-row"
-    assert any("วันที่เริ่มต้นสร้าง" in reason and "is not a date" in reason for reason in rejected["reasons"])
+    assert any(
+        "วันที่เริ่มต้นสร้าง" in reason and "ไม่ใช่วันที่ / " in reason and "is not a date" in reason
+        for reason in rejected["reasons"]
+    ), rejected["reasons"]
     with pytest.raises(tk.ObjectNotFound):
         show("bad-row")
     assert show("second-row")["title"] == "แถวที่สอง"
