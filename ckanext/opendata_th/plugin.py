@@ -25,12 +25,13 @@ from ckanext.opendata_th.ingest import helpers as ingest_helpers
 from ckanext.opendata_th.ingest import jobs as ingest_jobs
 from ckanext.opendata_th.ingest import logic as ingest_logic
 from ckanext.opendata_th.ingest import views as ingest_views
+from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 
 ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions, ingest_logic]
 AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators]
-HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers]
+HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
 
