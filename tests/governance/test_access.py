@@ -125,6 +125,7 @@ ENDPOINTS: dict[str, Callable[..., int]] = {
         lambda t: f"/dataset/{t['dataset']['id']}/resource/{t['upload']['id']}/download/patients.csv"
     ),
     "datastore dump": _page(lambda t: f"/datastore/dump/{t['resource']['id']}"),
+    "DCAT dataset": _page(lambda t: f"/dataset/{t['dataset']['name']}.ttl"),
 }
 
 
@@ -174,6 +175,12 @@ def test_activity_of_a_restricted_dataset_is_shown_to_the_agency_only(app, agenc
     assert not any(mentions(who, "organization_activity_list", id="moph") for who in OUTSIDERS)
 
 
+def test_refusals_explain_themselves_in_thai_and_english(app, agency, restricted):
+    error = api_get(app, "package_show", agency.token("outsider"), status=403, id="patients")["error"]
+    assert "Only members of the dataset's agency may access" in error["message"]
+    assert "เฉพาะสมาชิกของหน่วยงานเจ้าของชุดข้อมูล" in error["message"]
+
+
 def test_outside_collaborator_cannot_edit_or_read_back_through_an_update(app, agency, restricted):
     token = agency.token("collaborator")
     api_post(app, "package_patch", token, status=403, id=restricted["dataset"]["id"], notes="x")
@@ -190,10 +197,14 @@ def test_a_restricted_dataset_made_public_outside_the_actions_stays_members_only
 
     assert _search_count(app, agency, "anonymous", q="name:patients") == 0
     assert _search_count(app, agency, "member", q="name:patients") == 1
-    for endpoint in ("package_show", "resource_show", "datastore_search", "uploaded file download"):
+    for endpoint in ("package_show", "resource_show", "datastore_search", "uploaded file download", "DCAT dataset"):
         statuses = _statuses(app, agency, restricted, ENDPOINTS[endpoint])
         assert all(statuses[who] in (403, 404) for who in OUTSIDERS), (endpoint, statuses)
         assert all(statuses[who] in (200, 302) for who in INSIDERS), (endpoint, statuses)
+    for listing in ("/catalog.ttl", "/api/3/action/current_package_list_with_resources"):
+        response = app.get(listing)
+        assert response.status_code == 200, listing
+        assert restricted["dataset"]["id"] not in response.get_data(as_text=True), listing
 
 
 @pytest.mark.ckan_config("ckan.auth.reveal_private_datasets", "true")

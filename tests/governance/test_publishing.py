@@ -195,6 +195,7 @@ def test_bulk_make_public_refuses_a_batch_with_a_restricted_dataset(app, agency)
     )["error"]
     assert "patients" in error["message"]
     assert "embargoed" not in error["message"]
+    assert "เปลี่ยนเป็นสาธารณะไม่ได้" in error["message"]
     # all or nothing: the open dataset in the batch is not published either
     assert _private(app, agency, "embargoed") is True
     assert _private(app, agency, "patients") is True
