@@ -82,7 +82,7 @@ def test_truncated_workbook_and_binary_file_fail_clearly(tmp_path):
     with pytest.raises(IngestError):
         readers.open_sheets(path, readers.sniff_format(path, None), Limits())
     binary = _write(tmp_path, bytes(range(256)) * 50, "b.csv")
-    with pytest.raises(IngestError, match="binary|encoding"):
+    with pytest.raises(IngestError, match=r"binary|encoding"):
         readers.open_sheets(binary, "csv", Limits())
 
 

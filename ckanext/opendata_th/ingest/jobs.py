@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -47,6 +48,7 @@ FORMAT_ALIASES = {
     "json": "json",
     "application/json": "json",
 }
+CODE_HEADER = re.compile(r"รหัส|ไปรษณีย์|เลขประจำตัว|เลขทะเบียน|โทรศัพท์|\bcode\b|\bzip\b|postal|\bid\b", re.IGNORECASE)
 TYPE_OVERRIDES = {
     "text": "text",
     "int": "int4",
@@ -430,7 +432,14 @@ def _column_type(analysis: Analysis, index: int, dictionary: dict[str, dict[str,
     if index in masked:
         return "text"
     override = (dictionary.get(analysis.ids[index]) or {}).get("type_override") or ""
-    return TYPE_OVERRIDES.get(str(override).strip().lower()) or analysis.profiles[index].pg_type()
+    if TYPE_OVERRIDES.get(str(override).strip().lower()):
+        return TYPE_OVERRIDES[str(override).strip().lower()]
+    inferred = analysis.profiles[index].pg_type()
+    # Whole numbers under a code header (postal codes 10110, province codes
+    # 10) are identifiers: kept as text so they are never summed or reformatted.
+    if inferred in ("int4", "int8") and CODE_HEADER.search(analysis.labels[index]):
+        return "text"
+    return inferred
 
 
 def _info(analysis: Analysis, index: int, previous: dict[str, Any] | None, masked: set[int]) -> dict[str, Any]:

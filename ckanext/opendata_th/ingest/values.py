@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import functools
 import math
 import re
 from typing import Any
@@ -88,6 +89,9 @@ def parse(raw: Any) -> tuple[Kind, Any]:
     return _parse_native(raw)
 
 
+# Government tables repeat their values (provinces, dates, codes): each
+# distinct text is parsed once.  Results are immutable (int, Decimal, date).
+@functools.lru_cache(maxsize=1 << 16)
 def parse_text(raw: str) -> tuple[Kind, Any]:
     text = raw.strip()
     if text.lower() in NULL_MARKERS:
@@ -270,6 +274,17 @@ def to_copy(raw: Any, pg_type: str) -> str | None:
     """The COPY text of a cell for a column of `pg_type`; None for NULL."""
     if raw is None:
         return None
+    if isinstance(raw, str):
+        return _text_to_copy(raw, pg_type)
+    return _to_copy(raw, pg_type)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_to_copy(raw: str, pg_type: str) -> str | None:
+    return _to_copy(raw, pg_type)
+
+
+def _to_copy(raw: Any, pg_type: str) -> str | None:
     if pg_type == "text":
         if isinstance(raw, str):
             text = raw.strip()
