@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ckanext.opendata_th.governance import harvest_record, harvest_scope
+from ckanext.opendata_th.governance import harvest_record, harvest_scope, is_published
 from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.governance.conftest import create_dataset, restricted_dataset
@@ -98,3 +98,18 @@ class TestThroughTheApi:
 
 def test_dataset_dict_is_open_and_public():
     assert harvest_scope(_dataset(**dataset_dict())) == "full"
+
+
+@pytest.mark.parametrize(
+    ("fields", "published"),
+    [
+        ({"data_category": "public", "data_classification": "open", "private": False}, True),
+        ({"data_category": "ข้อมูลสาธารณะ", "data_classification": "เปิดเผย", "private": "False"}, True),
+        ({"data_category": "public", "data_classification": "open", "private": True}, False),
+        ({"data_category": "personal", "data_classification": "secret", "private": False}, False),
+        ({"data_category": "public", "data_classification": "open", "private": False, "state": "draft"}, False),
+        ({"type": "harvest", "private": False}, True),  # not described by the standard
+    ],
+)
+def test_is_published(fields, published):
+    assert is_published(_dataset(**fields)) is published

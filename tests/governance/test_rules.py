@@ -89,3 +89,17 @@ def test_only_the_dataset_type_and_classified_records_are_governed():
     assert rules.is_governed(None, {})
     assert not rules.is_governed("harvest", {})
     assert rules.is_governed("harvest", {"data_classification": "secret"})
+
+
+def test_schema_validator_reports_the_mismatch_next_to_the_field():
+    from ckanext.opendata_th.governance.validators import opendata_th_classification_for_category
+
+    key = ("data_classification",)
+    data = {("data_category",): "ข้อมูลสาธารณะ", key: "ลับ"}
+    errors: dict = {key: []}
+    opendata_th_classification_for_category(key, data, errors, {})
+    assert len(errors[key]) == 1
+
+    errors = {key: []}
+    opendata_th_classification_for_category(key, {("data_category",): "personal", key: "ลับ"}, errors, {})
+    assert errors[key] == []

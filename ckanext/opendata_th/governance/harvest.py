@@ -9,6 +9,7 @@ resources or data, in the central inventory of government data
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from ckanext.opendata_th.governance import rules
@@ -20,15 +21,25 @@ HarvestScope = Literal["full", "metadata_only", "none"]
 _DATA_FIELDS = ("resources", "num_resources")
 
 
-def harvest_scope(dataset: dict[str, Any]) -> HarvestScope:
+def is_published(dataset: Mapping[str, Any]) -> bool:
+    """Active, public and open: what anyone may see, download and receive (DCAT, HVD, harvest).
+
+    A public record that is not open (legacy data) is not published.
+    """
+    if dataset.get("state", "active") != "active" or rules.as_bool(dataset.get("private")):
+        return False
+    if not rules.is_governed(dataset.get("type"), dataset):
+        return True
+    return rules.is_open(dataset.get(rules.CATEGORY), dataset.get(rules.CLASSIFICATION))
+
+
+def harvest_scope(dataset: Mapping[str, Any]) -> HarvestScope:
     """ "full", "metadata_only" or "none" for a dataset dict (as package_show returns it)."""
     if dataset.get("state", "active") != "active":
         return "none"
-    governed = rules.is_governed(dataset.get("type"), dataset)
-    is_open = rules.is_open(dataset.get(rules.CATEGORY), dataset.get(rules.CLASSIFICATION))
-    private = rules.as_bool(dataset.get("private"))
-    if not private and (is_open or not governed):
+    if is_published(dataset):
         return "full"
+    governed = rules.is_governed(dataset.get("type"), dataset)
     return "metadata_only" if governed and rules.as_bool(dataset.get(rules.ALLOW_HARVEST)) else "none"
 
 
