@@ -125,7 +125,6 @@ ENDPOINTS: dict[str, Callable[..., int]] = {
         lambda t: f"/dataset/{t['dataset']['id']}/resource/{t['upload']['id']}/download/patients.csv"
     ),
     "datastore dump": _page(lambda t: f"/datastore/dump/{t['resource']['id']}"),
-    "DCAT dataset": _page(lambda t: f"/dataset/{t['dataset']['name']}.ttl"),
 }
 
 
@@ -141,6 +140,16 @@ def test_only_the_agency_reaches_a_restricted_dataset(app, agency, restricted, e
         who: statuses[who] if statuses[who] in (403, 404) else "leaked" for who in OUTSIDERS
     }, statuses
     assert all(statuses[who] in (200, 302) for who in INSIDERS), statuses
+
+
+def _dcat_statuses(app: Any, agency: Agency, things: dict[str, Any]) -> dict[str, int]:
+    return _statuses(app, agency, things, _page(lambda t: f"/dataset/{t['dataset']['name']}.ttl"))
+
+
+def test_dcat_never_describes_a_restricted_dataset(app, agency, restricted):
+    """DCAT is the public face of the catalogue: not even members get a restricted dataset there."""
+    statuses = _dcat_statuses(app, agency, restricted)
+    assert all(status in (403, 404) for status in statuses.values()), statuses
 
 
 def test_uploaded_file_is_served_to_the_agency(app, agency, restricted):
@@ -197,10 +206,11 @@ def test_a_restricted_dataset_made_public_outside_the_actions_stays_members_only
 
     assert _search_count(app, agency, "anonymous", q="name:patients") == 0
     assert _search_count(app, agency, "member", q="name:patients") == 1
-    for endpoint in ("package_show", "resource_show", "datastore_search", "uploaded file download", "DCAT dataset"):
+    for endpoint in ("package_show", "resource_show", "datastore_search", "uploaded file download"):
         statuses = _statuses(app, agency, restricted, ENDPOINTS[endpoint])
         assert all(statuses[who] in (403, 404) for who in OUTSIDERS), (endpoint, statuses)
         assert all(statuses[who] in (200, 302) for who in INSIDERS), (endpoint, statuses)
+    assert all(status in (403, 404) for status in _dcat_statuses(app, agency, restricted).values())
     for listing in ("/catalog.ttl", "/api/3/action/current_package_list_with_resources"):
         response = app.get(listing)
         assert response.status_code == 200, listing
