@@ -15,6 +15,7 @@ setup(
     entry_points={
         "ckan.plugins": ["opendata_th = ckanext.opendata_th.plugin:OpendataThPlugin"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
+        "ckan.rdf.profiles": ["opendata_th = ckanext.opendata_th.dcat.profile:OpendataThProfile"],
     },
     message_extractors={
         "ckanext": [

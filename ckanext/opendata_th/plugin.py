@@ -15,11 +15,18 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opendata_th import gdc, governance, helpers
+from ckanext.opendata_th.dcat import actions as dcat_actions
 from ckanext.opendata_th.gdc import actions as gdc_actions
 from ckanext.opendata_th.gdc import auth as gdc_auth
 from ckanext.opendata_th.governance import actions as governance_actions
 from ckanext.opendata_th.governance import auth as governance_auth
 from ckanext.opendata_th.governance import validators as governance_validators
+from ckanext.opendata_th.hvd import actions as hvd_actions
+from ckanext.opendata_th.hvd import auth as hvd_auth
+from ckanext.opendata_th.hvd import helpers as hvd_helpers
+from ckanext.opendata_th.hvd import search as hvd_search
+from ckanext.opendata_th.hvd import validators as hvd_validators
+from ckanext.opendata_th.hvd import views as hvd_views
 from ckanext.opendata_th.ingest import auth as ingest_auth
 from ckanext.opendata_th.ingest import helpers as ingest_helpers
 from ckanext.opendata_th.ingest import jobs as ingest_jobs
@@ -28,10 +35,10 @@ from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 
-ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions, ingest_logic]
-AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth]
-VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators]
-HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers]
+ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions, ingest_logic, hvd_actions, dcat_actions]
+AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth, hvd_auth]
+VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]
+HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
 
@@ -53,6 +60,8 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
     p.implements(p.IBlueprint)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
 
@@ -67,10 +76,10 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         return _PERMISSION_LABELS.get_user_dataset_labels(user_obj)
 
-    # IBlueprint: GD Catalog spreadsheet pages (gdc), load re-run and PDPA forms (ingest)
+    # IBlueprint: GD Catalog spreadsheet pages (gdc), load re-run and PDPA forms (ingest), /hvd report (hvd)
 
     def get_blueprint(self) -> Any:
-        return [gdc.get_blueprint(), ingest_views.get_blueprint()]
+        return [gdc.get_blueprint(), ingest_views.get_blueprint(), hvd_views.get_blueprint()]
 
     # IResourceController: queue a DataStore load when a tabular file is new or changed (ingest)
 
@@ -79,6 +88,16 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
         ingest_jobs.on_resource_changed(resource)
+
+    # IPackageController: index the HVD flag and categories (hvd)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return hvd_search.before_dataset_index(pkg_dict)
+
+    # IFacets: HVD flag and category facets (hvd)
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        return hvd_search.dataset_facets(facets_dict, package_type)
 
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
     # links to it), domain ckanext-opendata_th.

@@ -1,0 +1,35 @@
+"""Actions (ACTION_MODULES): one dataset's HVD compliance, and the HVD report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.opendata_th.hvd import compliance, report
+
+__all__ = ["opendata_th_hvd_compliance", "opendata_th_hvd_report"]
+
+
+@tk.side_effect_free
+def opendata_th_hvd_compliance(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A dataset's compliance with the HVD requirements, rule by rule.
+
+    :param id: the dataset's id or name
+    :returns: ``{id, name, high_value_dataset, compliant, rules: [{rule, title, passed, reason}]}``
+    """
+    tk.check_access("opendata_th_hvd_compliance", context, data_dict)
+    dataset = tk.get_action("package_show")(dict(context), {"id": tk.get_or_bust(data_dict, "id")})
+    return compliance.report(dataset)
+
+
+@tk.side_effect_free
+def opendata_th_hvd_report(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Every high-value dataset the caller may see, with its compliance, grouped per agency.
+
+    :returns: ``[{agency, total, compliant, rows: [{name, title, categories, compliant, <rule>: bool, failures}]}]``
+    """
+    tk.check_access("opendata_th_hvd_report", context, data_dict)
+    rows = [{k: v for k, v in line.items() if k != "results"} for line in report.build(context)]
+    return report.by_agency(rows)
