@@ -7,6 +7,7 @@ import click
 
 from ckanext.opendata_th import demo as demo_catalogue
 from ckanext.opendata_th.gdc.cli import gdc
+from ckanext.opendata_th.governance.cli import governance
 from ckanext.opendata_th.ingest import cli as ingest_cli
 
 __all__ = ["opendata_th"]
@@ -18,6 +19,7 @@ def opendata_th() -> None:
 
 
 opendata_th.add_command(gdc)
+opendata_th.add_command(governance)
 
 
 @opendata_th.group()

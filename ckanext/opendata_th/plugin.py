@@ -44,8 +44,18 @@ _PERMISSION_LABELS = governance.PermissionLabels()
 
 
 def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
-    """Every name in each module's `__all__`, as the blankets would collect it."""
-    return {name: getattr(module, name) for module in modules for name in module.__all__}
+    """Every name in each module's `__all__`, as the blankets would collect it.
+
+    Two rooms exporting the same name would silently replace one another
+    (e.g. two chained `package_update`s), so that fails at start-up instead.
+    """
+    members: dict[str, Any] = {}
+    for module in modules:
+        for name in module.__all__:
+            if name in members:
+                raise RuntimeError(f"{name!r} is exported by {module.__name__} and by another module")
+            members[name] = getattr(module, name)
+    return members
 
 
 @tk.blanket.config_declarations
