@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
 from ckanext.opendata_th import vocab
-from ckanext.opendata_th.lib.dates import thai_date
+from ckanext.opendata_th.lib.thai import format_thai_date
 
 __all__ = ["opendata_th_portal_name", "opendata_th_vocab_choices", "render_datetime"]
 
@@ -44,4 +44,4 @@ def render_datetime(
     parsed = h._datestamp_to_datetime(datetime_)
     if not parsed:
         return ""
-    return thai_date(parsed, with_hours, with_seconds)
+    return format_thai_date(parsed, with_hours, with_seconds)

@@ -37,19 +37,6 @@ def test_dates_are_written_in_the_buddhist_era():
     assert values.write(DATE_FIELD, {"created_date": "2024-03-15"}) == "2567-03-15"
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1+cmd", "-cmd", "@SUM(A1)", "\t=x"])
-def test_formula_like_text_is_neutralised_and_restored(text):
-    written = values.safe(text)
-    assert written.startswith("'")
-    assert values.unsafe(written) == text
-
-
-@pytest.mark.parametrize("text", ["-12.5", "ปกติ", "a=b", ""])
-def test_ordinary_text_is_left_alone(text):
-    assert values.safe(text) == text
-    assert values.unsafe(text) == text
-
-
 @pytest.mark.parametrize(
     ("field", "kind"),
     [

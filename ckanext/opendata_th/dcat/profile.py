@@ -37,6 +37,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD, Namespace
 from ckanext.opendata_th import vocab
 from ckanext.opendata_th.dcat import urls
 from ckanext.opendata_th.hvd import categories, flags
+from ckanext.opendata_th.lib import thai
 
 DCT = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -53,7 +54,6 @@ ACCESS_RIGHT_SCHEME = URIRef("http://publications.europa.eu/resource/authority/a
 LICENCE_TYPE_SCHEME = URIRef("http://purl.org/adms/licencetype/1.0")
 
 _THAI = re.compile("[\u0e00-\u0e7f]")
-_BE_OFFSET = 543  # Buddhist Era year - 543 = Common Era year
 
 
 def lang_of(text: str) -> str:
@@ -174,7 +174,7 @@ class OpendataThProfile(RDFProfile):
 
     def _temporal(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
         """The years of the data (B.E. in our schema) as a period of time in C.E."""
-        first, last = _be_year(dataset_dict.get("first_year_of_data")), _be_year(dataset_dict.get("last_year_of_data"))
+        first, last = _ce_year(dataset_dict.get("first_year_of_data")), _ce_year(dataset_dict.get("last_year_of_data"))
         if not first and not last:
             return
         period = BNode()
@@ -381,9 +381,9 @@ class OpendataThProfile(RDFProfile):
             g.add((catalog, DCAT.service, service))
 
 
-def _be_year(value: Any) -> int | None:
+def _ce_year(value: Any) -> int | None:
     try:
         year = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return year - _BE_OFFSET if year > 2400 else year
+    return thai.to_ce_year(year)

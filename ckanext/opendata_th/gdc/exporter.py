@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 
 from ckanext.opendata_th import vocab
 from ckanext.opendata_th.gdc import template, values
+from ckanext.opendata_th.lib.spreadsheet import neutralise_formula
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PAGE = 500
@@ -65,7 +66,7 @@ def _head(sheet: Any, title: str, columns: list[template.Column]) -> None:
 def _row(sheet: Any, columns: list[template.Column], data: dict[str, Any], link: str = "") -> list[WriteOnlyCell]:
     cells = []
     for column in columns:
-        text = values.safe(link) if column.key == template.LINK_KEY else values.write(column.field or {}, data)
+        text = neutralise_formula(link) if column.key == template.LINK_KEY else values.write(column.field or {}, data)
         cells.append(_text_cell(sheet, text))
     return cells
 

@@ -29,6 +29,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.gdc import reader, status, template, values
 from ckanext.opendata_th.lib.i18n import bilingual
+from ckanext.opendata_th.lib.spreadsheet import restore_formula_text
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def _read_cells(row: reader.Row, sheet: reader.Sheet, field_names: set[str]) -> 
         column = sheet.columns[key]
         if column.field is None:
             continue
-        cell = values.unsafe(raw) if isinstance(raw, str) else raw
+        cell = restore_formula_text(raw) if isinstance(raw, str) else raw
         try:
             data.update(values.read(column.field, cell, companion=f"{key}_other" in field_names))
         except values.CellError as error:

@@ -19,17 +19,13 @@ import re
 from typing import Any
 
 from ckanext.opendata_th import vocab
+from ckanext.opendata_th.lib import thai
 from ckanext.opendata_th.lib.i18n import bilingual
+from ckanext.opendata_th.lib.spreadsheet import neutralise_formula
 
-BE_OFFSET = 543  # Buddhist Era year = Common Era year + 543
-# A year above this is taken as B.E.: no catalogue date is after 2400 C.E.,
-# and no B.E. date in use is before 2400 B.E. (1857 C.E.).
-_BE_THRESHOLD = 2400
 _DATE_PRESETS = frozenset({"date", "datetime", "datetime_tz"})
 _MULTIPLE_PRESETS = frozenset({"multiple_select", "multiple_checkbox", "multiple_text"})
 _SEPARATORS = re.compile(r"\s*[,\n;]\s*")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")  # e.g. a southern latitude: data, not a formula
 
 
 class CellError(ValueError):
@@ -171,10 +167,6 @@ def _field_label(field: dict[str, Any]) -> str:
     return str(label.get("th") or label.get("en")) if isinstance(label, dict) else str(label)
 
 
-def to_ce_year(year: int) -> int:
-    return year - BE_OFFSET if year > _BE_THRESHOLD else year
-
-
 def read_year(text: str, field: dict[str, Any]) -> str:
     """A year as the schema takes it.
 
@@ -186,32 +178,16 @@ def read_year(text: str, field: dict[str, Any]) -> str:
     return match.group(1) if match else text
 
 
-_DATE_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ].*)?"),
-    re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"),
-    re.compile(r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})"),
-)
-
-
 def read_date(value: Any, field: dict[str, Any]) -> str:
     """An ISO C.E. date from a date cell or text, B.E. or C.E. (`""` if empty)."""
-    if isinstance(value, datetime.datetime | datetime.date):
-        parts = (value.year, value.month, value.day)
-    else:
-        text = cell_text(value)
-        if not text:
-            return ""
-        match = next((found for p in _DATE_PATTERNS if (found := p.fullmatch(text))), None)
-        if not match:
-            raise CellError(bilingual('%(field)s: "%(value)s" is not a date', field=_field_label(field), value=text))
-        parts = (int(match["y"]), int(match["m"]), int(match["d"]))
-    year, month, day = parts
-    try:
-        return datetime.date(to_ce_year(year), month, day).isoformat()
-    except ValueError:
+    if not isinstance(value, datetime.date) and not cell_text(value):
+        return ""
+    parsed = thai.parse_date(value if isinstance(value, datetime.date) else cell_text(value))
+    if parsed is None:
         raise CellError(
             bilingual('%(field)s: "%(value)s" is not a date', field=_field_label(field), value=cell_text(value))
-        ) from None
+        )
+    return (parsed.date() if isinstance(parsed, datetime.datetime) else parsed).isoformat()
 
 
 # --- writing ------------------------------------------------------------------
@@ -224,17 +200,17 @@ def write(field: dict[str, Any], data: dict[str, Any]) -> str:
     value = data.get(name)
     if field_kind is Kind.TAGS:
         names = [tag["name"] for tag in data.get("tags") or []] if "tags" in data else split_list(value or "")
-        return safe(", ".join(names))
+        return neutralise_formula(", ".join(names))
     if value in (None, "", []):
         return ""
     if field_kind is Kind.DATE:
         return _write_date(str(value))
     if field_kind is Kind.YEAR:
         text = cell_text(value)
-        return str(int(text) + BE_OFFSET) if text.isdigit() and int(text) <= _BE_THRESHOLD else safe(text)
+        return str(thai.to_be_year(int(text))) if text.isdigit() else neutralise_formula(text)
     if field_kind in (Kind.CHOICE, Kind.MULTI):
-        return safe(_write_choice(field, data, value))
-    return safe(cell_text(value))
+        return neutralise_formula(_write_choice(field, data, value))
+    return neutralise_formula(cell_text(value))
 
 
 def _write_choice(field: dict[str, Any], data: dict[str, Any], value: Any) -> str:
@@ -249,25 +225,6 @@ def _write_date(value: str) -> str:
     """An ISO C.E. date as GD Catalog's B.E. `YYYY-MM-DD` text."""
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
     if not match:
-        return safe(value)
+        return neutralise_formula(value)
     year = int(match.group(1))
-    return f"{year + BE_OFFSET if year <= _BE_THRESHOLD else year:04d}-{match.group(2)}-{match.group(3)}"
-
-
-def safe(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula (CSV/formula injection).
-
-    A leading `=`, `+`, `-`, `@` (or tab/CR) makes Excel and LibreOffice
-    evaluate the cell; a leading apostrophe is the spreadsheet convention for
-    "this is text" and is not shown.
-    """
-    if not text.startswith(_FORMULA_START) or _NUMBER.fullmatch(text):
-        return text
-    return "'" + text
-
-
-def unsafe(text: str) -> str:
-    """Undo `safe` on import, so an export re-imports to the same value."""
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
-        return text[1:]
-    return text
+    return f"{thai.to_be_year(year):04d}-{match.group(2)}-{match.group(3)}"

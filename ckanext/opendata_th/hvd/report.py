@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
 from ckanext.opendata_th.hvd import categories, compliance, flags
+from ckanext.opendata_th.lib.spreadsheet import neutralise_formula
 
 PAGE_SIZE = 100
 HVD_QUERY = f"{flags.FLAG}:true"
@@ -102,21 +103,13 @@ def build(context: Context, now: datetime.datetime | None = None, lang: str = "e
     return [row(dataset, moment, lang) for dataset in hvd_datasets(context)]
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet will not run as a formula (CSV/formula injection).
-
-    Booleans become "yes"/"no"; text starting with a formula character gets a
-    leading apostrophe, which spreadsheets show as text.
-    """
+    """A report cell as safe text: booleans as "yes"/"no", formulas neutralised."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:
         return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise_formula(str(value))
 
 
 def _header() -> list[str]:

@@ -16,18 +16,14 @@ import math
 import re
 from typing import Any
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from ckanext.opendata_th.lib import thai
+from ckanext.opendata_th.lib.thai import THAI_DIGITS
 
 # Compared after strip() and lower(); these mean "no value" in every column.
 NULL_MARKERS = frozenset({"", "-", "–", "—", "--", "n/a", "#n/a", "na", "null", "none", "nan"})
 
 TRUE_WORDS = frozenset({"true", "yes", "ใช่", "จริง"})
 FALSE_WORDS = frozenset({"false", "no", "ไม่ใช่", "เท็จ"})
-
-# Buddhist-era years are the Common Era year + 543.  A four-digit year from
-# 2400 on can only be B.E. in a government table (CE 2400 is far future).
-BE_OFFSET = 543
-BE_THRESHOLD = 2400
 
 INT4_MAX = 2**31 - 1
 INT8_MAX = 2**63 - 1
@@ -46,38 +42,7 @@ class Kind(enum.IntEnum):
     TEXT = 6
 
 
-_THAI_MONTHS = {
-    1: ("มกราคม", ("ม", "ค")),
-    2: ("กุมภาพันธ์", ("ก", "พ")),
-    3: ("มีนาคม", ("มี", "ค")),
-    4: ("เมษายน", ("เม", "ย")),
-    5: ("พฤษภาคม", ("พ", "ค")),
-    6: ("มิถุนายน", ("มิ", "ย")),
-    7: ("กรกฎาคม", ("ก", "ค")),
-    8: ("สิงหาคม", ("ส", "ค")),
-    9: ("กันยายน", ("ก", "ย")),
-    10: ("ตุลาคม", ("ต", "ค")),
-    11: ("พฤศจิกายน", ("พ", "ย")),
-    12: ("ธันวาคม", ("ธ", "ค")),
-}
-# Month names with dots and spaces removed: "ต.ค." and "ต. ค." become "ตค".
-MONTHS: dict[str, int] = {}
-for _number, (_full, _abbr) in _THAI_MONTHS.items():
-    MONTHS[_full] = _number
-    MONTHS["".join(_abbr)] = _number
-_ENGLISH_MONTHS = "january february march april may june july august september october november december"
-for _number, _name in enumerate(_ENGLISH_MONTHS.split(), start=1):
-    MONTHS[_name] = _number
-    MONTHS[_name[:3]] = _number
-MONTHS["sept"] = 9
-
 _NUMBER = re.compile(r"([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
-_TIME = r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.(\d{1,6}))?)?(?:\s*(?:น\.?|นาฬิกา))?"
-_DMY = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:,?\s+(?:เวลา\s*)?" + _TIME + ")?")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?)?")
-_D_MONTH_Y = re.compile(r"(?:วันที่\s*)?(\d{1,2})\s*([^\d\s][^\d]*?)\s*(\d{4}|\d{2})(?:,?\s+(?:เวลา\s*)?" + _TIME + ")?")
-_ERA_BE = ("พศ",)
-_ERA_CE = ("คศ",)
 
 
 def parse(raw: Any) -> tuple[Kind, Any]:
@@ -144,78 +109,10 @@ def _is_code(digits: str) -> bool:
 
 
 def _parse_date(ascii_text: str, original: str) -> tuple[Kind, Any]:
-    for pattern, builder in ((_DMY, _from_dmy), (_YMD, _from_ymd), (_D_MONTH_Y, _from_d_month_y)):
-        match = pattern.fullmatch(ascii_text)
-        if match is not None:
-            parsed = builder(match.groups())
-            if parsed is not None:
-                return parsed
-    return Kind.TEXT, original.strip()
-
-
-def _year(year: int, era: str | None = None, two_digits: bool = False) -> int | None:
-    if two_digits:  # "1 ต.ค. 65": two-digit years in Thai dates are B.E. 25xx
-        year += 2500 if era != "ce" else 2000
-        return year - BE_OFFSET if era != "ce" else year
-    if era == "be" or (era is None and year >= BE_THRESHOLD):
-        year -= BE_OFFSET
-    elif era == "ce" and year >= BE_THRESHOLD:
-        return None
-    return year if 1 <= year <= 9999 else None
-
-
-def _with_time(date: datetime.date, parts: tuple[str | None, ...]) -> tuple[Kind, Any] | None:
-    hour, minute, second, micro = parts
-    if hour is None:
-        return Kind.DATE, date
-    try:
-        moment = datetime.datetime(
-            date.year,
-            date.month,
-            date.day,
-            int(hour),
-            int(minute or 0),
-            int(second or 0),
-            int((micro or "0").ljust(6, "0")),
-        )
-    except ValueError:
-        return None
-    return Kind.TIMESTAMP, moment
-
-
-def _make_date(year: int | None, month: int, day: int) -> datetime.date | None:
-    if year is None:
-        return None
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _from_dmy(groups: tuple[str | None, ...]) -> tuple[Kind, Any] | None:
-    day, month, year = groups[:3]
-    date = _make_date(_year(int(year or 0)), int(month or 0), int(day or 0))
-    return None if date is None else _with_time(date, groups[3:])
-
-
-def _from_ymd(groups: tuple[str | None, ...]) -> tuple[Kind, Any] | None:
-    year, month, day = groups[:3]
-    date = _make_date(_year(int(year or 0)), int(month or 0), int(day or 0))
-    return None if date is None else _with_time(date, groups[3:])
-
-
-def _from_d_month_y(groups: tuple[str | None, ...]) -> tuple[Kind, Any] | None:
-    day, month_text, year = groups[:3]
-    key = re.sub(r"[.\s]", "", (month_text or "").lower())
-    era = None
-    for suffix, name in [(s, "be") for s in _ERA_BE] + [(s, "ce") for s in _ERA_CE]:
-        if key.endswith(suffix):
-            key, era = key[: -len(suffix)], name
-    month = MONTHS.get(key)
-    if month is None or year is None:
-        return None
-    date = _make_date(_year(int(year), era, two_digits=len(year) == 2), month, int(day or 0))
-    return None if date is None else _with_time(date, groups[3:])
+    value = thai.parse_date(ascii_text)
+    if value is None:
+        return Kind.TEXT, original.strip()
+    return (Kind.TIMESTAMP if isinstance(value, datetime.datetime) else Kind.DATE), value
 
 
 def _parse_native(raw: Any) -> tuple[Kind, Any]:
@@ -231,17 +128,12 @@ def _parse_native(raw: Any) -> tuple[Kind, Any]:
             return _parse_native(int(raw))
         return Kind.NUMERIC, decimal.Decimal(repr(raw))
     if isinstance(raw, datetime.datetime):
-        # Thai-locale Excel shows B.E. but a value typed as "15/03/2564" in
-        # another locale is stored with year 2564: bring it back to CE.
-        if raw.year >= BE_THRESHOLD:
-            raw = raw.replace(year=raw.year - BE_OFFSET)
+        raw = thai.to_ce(raw)
         if raw.time() == datetime.time(0):
             return Kind.DATE, raw.date()
         return Kind.TIMESTAMP, raw.replace(tzinfo=None)
     if isinstance(raw, datetime.date):
-        if raw.year >= BE_THRESHOLD:
-            raw = raw.replace(year=raw.year - BE_OFFSET)
-        return Kind.DATE, raw
+        return Kind.DATE, thai.to_ce(raw)
     if isinstance(raw, decimal.Decimal):
         return Kind.NUMERIC, raw
     return parse_text(str(raw))
