@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ckan.lib.jobs as jobs
 import pytest
 from ckan.tests import helpers
 
@@ -16,8 +17,10 @@ pytestmark = [
 DEMO = "ckanext.opendata_th.demo:catalogue.yaml"
 
 
+@pytest.mark.usefixtures("with_test_worker", "clean_redis")
 def test_demo_catalogue_loads_agencies_datasets_and_datastore_tables(sysadmin):
     report = load_catalogue(DEMO, sysadmin["name"])
+    jobs.Worker(["default"]).work(burst=True)  # the ingest jobs the uploads queued
 
     agencies = helpers.call_action("organization_list")
     search = helpers.call_action("package_search", q="*:*", rows=100)
@@ -33,6 +36,26 @@ def test_demo_catalogue_loads_agencies_datasets_and_datastore_tables(sysadmin):
     table = helpers.call_action("datastore_search", resource_id=elderly["resources"][0]["id"])
     assert {"จังหวัด", "รวม"} <= {field["id"] for field in table["fields"]}
     assert table["total"] == 5
+
+
+@pytest.mark.usefixtures("with_test_worker", "clean_redis")
+def test_the_excel_exported_tis620_file_loads_as_typed_thai_data(sysadmin):
+    load_catalogue(DEMO, sysadmin["name"])
+    jobs.Worker(["default"]).work(burst=True)
+
+    dataset = helpers.call_action("package_show", id="consumer-complaints-by-category")
+    monthly = next(r for r in dataset["resources"] if "TIS-620" in r["name"])
+    table = helpers.call_action("datastore_search", resource_id=monthly["id"], sort="_id")
+    types = {field["id"]: field["type"] for field in table["fields"]}
+
+    assert types["เดือน"] == "date"
+    assert types["จำนวนเรื่อง"].startswith("int")
+    assert table["total"] == 6  # title rows and the footer note are not data
+    first = table["records"][0]
+    assert first["เดือน"].startswith("2023-10-01")
+    assert first["ประเภทสินค้าและบริการ"] == "อสังหาริมทรัพย์"
+    assert first["จำนวนเรื่อง"] == 1205
+    assert table["records"][2]["จำนวนเรื่อง"] is None  # "–" is a null marker
 
 
 def test_loading_the_demo_again_creates_nothing(sysadmin):

@@ -1,15 +1,15 @@
-"""The demo catalogue that `make up` loads: agencies, datasets, CSV data.
+"""The demo catalogue that `make up` loads: agencies, datasets, CSV files.
 
 Loading is idempotent so `make up` can run it every time: agencies,
 datasets and resources are matched by name and only what is missing is
-created.
+created.  The CSV files are uploaded like a data officer's, and the ingest
+room's background job loads them into the DataStore (the job worker that
+`make up` starts runs it).
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import datetime
 import importlib.resources
 import io
 import os
@@ -117,45 +117,19 @@ def _dataset_dict(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ensure_csv_resource(dataset_id: str, spec: dict[str, str], resource: dict[str, Any] | None, user: str) -> None:
+    if resource is not None:
+        return
     filename = spec["csv"]
     with open(os.path.join(DATA_DIR, filename), "rb") as f:
         content = f.read()
-    if resource is None:
-        resource = tk.get_action("resource_create")(
-            _context(user),
-            {
-                "package_id": dataset_id,
-                "name": spec["name"],
-                "format": "CSV",
-                "url": filename,
-                "url_type": "upload",
-                "upload": FileStorage(io.BytesIO(content), filename, content_type="text/csv"),
-            },
-        )
-    if not resource.get("datastore_active"):
-        _load_into_datastore(resource["id"], content.decode("utf-8"), user)
-
-
-def _load_into_datastore(resource_id: str, text: str, user: str) -> None:
-    rows = list(csv.DictReader(io.StringIO(text)))
-    fields = [{"id": column, "type": _column_type([row[column] for row in rows])} for column in rows[0]]
-    tk.get_action("datastore_create")(
+    tk.get_action("resource_create")(
         _context(user),
-        {"resource_id": resource_id, "fields": fields, "records": rows, "force": True},
+        {
+            "package_id": dataset_id,
+            "name": spec["name"],
+            "format": "CSV",
+            "url": filename,
+            "url_type": "upload",
+            "upload": FileStorage(io.BytesIO(content), filename, content_type="text/csv"),
+        },
     )
-
-
-def _column_type(values: list[str]) -> str:
-    """The narrowest DataStore type that every value of a demo column fits."""
-    for type_, parse in (("int", int), ("numeric", float), ("date", _iso_date)):
-        try:
-            for value in values:
-                parse(value)
-        except ValueError:
-            continue
-        return type_
-    return "text"
-
-
-def _iso_date(value: str) -> None:
-    datetime.date.fromisoformat(value)
