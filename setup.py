@@ -9,7 +9,9 @@ setup(
     python_requires=">=3.11",
     packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
     include_package_data=True,
-    package_data={"ckanext.opendata_th": ["*.yaml", "*/*.yaml", "*/*.csv", "templates/**/*", "i18n/*/LC_MESSAGES/*"]},
+    package_data={
+        "ckanext.opendata_th": ["**/*.yaml", "**/*.json", "**/*.csv", "templates/**/*", "i18n/**/*", "public/**/*"]
+    },
     # Dependencies are pinned in requirements*.txt and installed by bin/stack.
     install_requires=[],
     entry_points={

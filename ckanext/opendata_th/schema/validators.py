@@ -28,6 +28,7 @@ from ckan.lib.navl.dictization_functions import StopOnError, missing
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.opendata_th import vocab
+from ckanext.opendata_th.lib import thai
 from ckanext.opendata_th.lib.i18n import bilingual
 from ckanext.opendata_th.schema import values
 from ckanext.opendata_th.schema.rules import MISSING, TypeRules
@@ -192,7 +193,7 @@ def opendata_th_be_year(value: Any, context: Context) -> Any:
         return value
     year = values.parse_be_year(value)
     if year is None:
-        high = datetime.date.today().year + values.BE_OFFSET + 10  # parse_be_year's default bound
+        high = thai.to_be_year(datetime.date.today().year) + 10  # parse_be_year's default bound
         raise tk.Invalid(bilingual(NOT_A_YEAR, low=2400, high=high))
     return str(year)
 

@@ -14,9 +14,9 @@ import re
 from typing import Any
 
 from ckanext.opendata_th import vocab
+from ckanext.opendata_th.lib import thai
 
 __all__ = [
-    "BE_OFFSET",
     "bbox_geojson",
     "is_empty",
     "parse_be_year",
@@ -27,14 +27,6 @@ __all__ = [
     "to_codes",
 ]
 
-BE_OFFSET = 543  # Buddhist era = Christian era + 543
-# Years at or above this are Buddhist-era years: the Christian era will not
-# reach 2400 in any dataset's lifetime, and no Buddhist-era year is below it
-# for modern data (2400 B.E. = 1857 C.E.).
-_BE_THRESHOLD = 2400
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _YEAR = re.compile(r"^(?:พ\.ศ\.|ค\.ศ\.)?\s*(\d{4})$")
 
 
@@ -47,30 +39,15 @@ def is_empty(value: Any) -> bool:
 
 def _clean(value: Any) -> str:
     """The value as text with Thai digits as ASCII ("" for nothing: str(missing) raises)."""
-    return "" if is_empty(value) else str(value).strip().translate(_THAI_DIGITS)
-
-
-def _ce_year(year: int) -> int:
-    return year - BE_OFFSET if year >= _BE_THRESHOLD else year
+    return "" if is_empty(value) else str(value).strip().translate(thai.THAI_DIGITS)
 
 
 def parse_date(value: Any) -> datetime.date | None:
-    """A date from ISO `2024-03-15`, or `15/03/2567` (B.E. or C.E.); Thai digits allowed."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _clean(value)
-    if match := _YMD.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _DMY.match(text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
+    """A date as agencies write it (ISO, `15/03/2567`, `1 ต.ค. 65`, Thai digits); see lib.thai."""
+    if is_empty(value):
         return None
-    try:
-        return datetime.date(_ce_year(year), month, day)
-    except ValueError:
-        return None
+    parsed = thai.parse_date(value)
+    return parsed.date() if isinstance(parsed, datetime.datetime) else parsed
 
 
 def parse_be_year(value: Any, low: int = 2400, high: int | None = None) -> int | None:
@@ -84,11 +61,9 @@ def parse_be_year(value: Any, low: int = 2400, high: int | None = None) -> int |
     match = _YEAR.match(_clean(value))
     if not match:
         return None
-    year = int(match.group(1))
-    if year < _BE_THRESHOLD:
-        year += BE_OFFSET
+    year = thai.to_be_year(int(match.group(1)))
     if high is None:
-        high = datetime.date.today().year + BE_OFFSET + 10
+        high = thai.to_be_year(datetime.date.today().year) + 10
     return year if low <= year <= high else None
 
 
