@@ -7,13 +7,13 @@ never parse the fields themselves.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan.logic.validators import boolean_validator
 
 from ckanext.opendata_th.hvd import categories
+from ckanext.opendata_th.schema.values import split_values
 
 FLAG = "high_value_dataset"
 CATEGORY = "hvd_category"
@@ -24,22 +24,17 @@ EU_HVD_REGULATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 
 
 def as_list(value: Any) -> list[str]:
-    """A multiple value as a list of non-empty strings (list, JSON list or one string)."""
-    if value is None or value == "":
+    """A multiple value as a list of non-empty strings (list, JSON list or one string).
+
+    A plain string of URLs (as a form sends legislation) splits on whitespace.
+    """
+    if value is None:
         return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                loaded = json.loads(text)
-            except ValueError:
-                loaded = None
-            if isinstance(loaded, list):
-                return [str(item) for item in loaded if item]
-        return [part.strip() for part in text.split() if part.strip()] if text.startswith("http") else [text]
-    if isinstance(value, list | tuple):
-        return [str(item) for item in value if item]
-    return [str(value)]
+    if isinstance(value, str) and value.strip().startswith("http"):
+        return value.split()
+    if not isinstance(value, str | list | tuple):
+        return [str(value)]
+    return [str(item) for item in split_values(value) if item]
 
 
 def as_bool(value: Any) -> bool:
