@@ -32,6 +32,10 @@ def test_demo_catalogue_loads_agencies_datasets_and_datastore_tables(sysadmin):
     for dataset in with_csv:
         assert all(resource["datastore_active"] for resource in dataset["resources"])
 
+    hvds = helpers.call_action("package_search", fq="high_value_dataset:true", rows=100)["results"]
+    assert len({category for d in hvds for category in d["hvd_category"]}) >= 3
+    assert any(r["datastore_active"] for d in hvds for r in d["resources"])
+
     elderly = helpers.call_action("package_show", id="elderly-population-by-province")
     table = helpers.call_action("datastore_search", resource_id=elderly["resources"][0]["id"])
     assert {"จังหวัด", "รวม"} <= {field["id"] for field in table["fields"]}
