@@ -20,11 +20,17 @@ opendata_th`), it rewrites what that profile cannot know about our schema:
   API), linked from its distribution and listed by the catalogue.
 
 Only public, open datasets reach this profile (dcat/actions.py).
+
+RDF -> CKAN (`parse_dataset`, used by the DCAT harvester and the round-trip
+test) reverses these mappings: concept URIs become our vocabulary codes,
+C.E. dates B.E. years, the bounding box our four bounds, so that nothing
+DCAT carries is lost on the way back.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from typing import Any
 
@@ -45,6 +51,7 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 LOCN = Namespace("http://www.w3.org/ns/locn#")
+SCHEMA = Namespace("http://schema.org/")
 
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
@@ -67,6 +74,134 @@ def tagged(text: str) -> Literal:
 
 class OpendataThProfile(RDFProfile):
     """Our schema on top of `euro_dcat_ap_3` (see the module docstring)."""
+
+    # --- RDF -> CKAN -----------------------------------------------------
+
+    def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
+        """Our schema's fields from what `euro_dcat_ap_3` and this profile publish."""
+        self._parse_frequency(dataset_dict, dataset_ref)
+        self._parse_languages(dataset_dict, dataset_ref)
+        self._parse_licence(dataset_dict, dataset_ref)
+        self._parse_contact(dataset_dict)
+        self._parse_provenance(dataset_dict, dataset_ref)
+        self._parse_modified(dataset_dict, dataset_ref)
+        self._parse_access_rights(dataset_dict, dataset_ref)
+        self._parse_years(dataset_dict, dataset_ref)
+        self._parse_bbox(dataset_dict, dataset_ref)
+        self._parse_hvd(dataset_dict, dataset_ref)
+        for resource in dataset_dict.get("resources") or []:
+            self._parse_distribution(resource)
+        return dataset_dict
+
+    def _codes(self, subject: Node, predicate: Node, vocabulary: str) -> list[str]:
+        """The vocabulary codes of the concepts linked by `predicate`, in a stable order."""
+        terms = vocab.get(vocabulary)
+        codes = {terms.code_for(str(value)) for value in self.g.objects(subject, predicate)}
+        return [code for code in terms.codes if code in codes]
+
+    def _parse_frequency(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        codes = self._codes(dataset_ref, DCT.accrualPeriodicity, "update_frequency")
+        if codes:
+            # One period per update is all a frequency concept can say.
+            dataset_dict["update_frequency_unit"] = codes[0]
+            dataset_dict["update_frequency_interval"] = "1"
+
+    def _parse_languages(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        codes = self._codes(dataset_ref, DCT.language, "data_language")
+        if codes:
+            dataset_dict["data_language"] = codes
+
+    def _parse_licence(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """The licence of the distributions (we publish the dataset's on each)."""
+        for distribution in self._distributions(dataset_ref):
+            codes = self._codes(distribution, DCT.license, "license")
+            if codes:
+                dataset_dict["license_id"] = codes[0]
+                return
+
+    def _parse_contact(self, dataset_dict: dict[str, Any]) -> None:
+        contacts = dataset_dict.get("contact") or []
+        if contacts and isinstance(contacts[0], dict):
+            if contacts[0].get("name"):
+                dataset_dict["maintainer"] = contacts[0]["name"]
+            if contacts[0].get("email"):
+                dataset_dict["maintainer_email"] = str(contacts[0]["email"]).removeprefix("mailto:")
+
+    def _parse_provenance(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        for statement in self.g.objects(dataset_ref, DCT.provenance):
+            label = self.g.value(statement, RDFS.label) if not isinstance(statement, Literal) else statement
+            if label:
+                dataset_dict["data_source"] = str(label)
+                return
+
+    def _parse_modified(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """dct:modified is when the data changed: our last_updated_date (a date)."""
+        value = self.g.value(dataset_ref, DCT.modified)
+        if value is not None:
+            dataset_dict["last_updated_date"] = str(value)[:10]
+
+    def _parse_access_rights(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        # We publish only public, open datasets, and say so with PUBLIC.
+        if (dataset_ref, DCT.accessRights, ACCESS_RIGHT_PUBLIC) in self.g:
+            dataset_dict.setdefault("data_category", "public")
+            dataset_dict.setdefault("data_classification", "open")
+
+    def _parse_years(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """dct:temporal's C.E. dates as our B.E. years of data."""
+        for period in self.g.objects(dataset_ref, DCT.temporal):
+            for key, predicates in (
+                ("first_year_of_data", (DCAT.startDate, SCHEMA.startDate)),
+                ("last_year_of_data", (DCAT.endDate, SCHEMA.endDate)),
+            ):
+                year = _year_of(next((v for p in predicates for v in self.g.objects(period, p)), None))
+                if year:
+                    dataset_dict[key] = str(thai.to_be_year(year))
+
+    def _parse_bbox(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """The bounding box (dcat:bbox or locn:geometry) as `spatial` and our four bounds."""
+        # RDFProfile's reader, not our _spatial (which rewrites the graph).
+        spatial = RDFProfile._spatial(self, dataset_ref, DCT.spatial)
+        geojson = spatial.get("bbox") or spatial.get("geom")
+        bounds = _bounds(geojson)
+        if not geojson or bounds is None:
+            return
+        dataset_dict["spatial"] = geojson
+        west, south, east, north = bounds
+        dataset_dict.update(
+            west_bound_longitude=str(west),
+            east_bound_longitude=str(east),
+            south_bound_latitude=str(south),
+            north_bound_latitude=str(north),
+        )
+
+    def _parse_hvd(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """HVD categories (EU ones and national dct:subject ones) and legislation."""
+        eu = [categories.code_for(str(uri)) for uri in self.g.objects(dataset_ref, DCATAP.hvdCategory)]
+        national = [
+            code
+            for code in (
+                categories.code_for(_national_code(str(uri))) for uri in self.g.objects(dataset_ref, DCT.subject)
+            )
+            if code and categories.by_code()[code].national
+        ]
+        # A national category is published with its EU one; do not count that twice.
+        implied = {categories.by_code()[code].eu for code in national}
+        codes = [code for code in eu if code and code not in implied] + national
+        if codes:
+            dataset_dict[flags.FLAG] = "true"
+            dataset_dict[flags.CATEGORY] = [c for c in categories.by_code() if c in codes]
+        legislation = sorted(str(uri) for uri in self.g.objects(dataset_ref, DCATAP.applicableLegislation))
+        if legislation:
+            dataset_dict[flags.LEGISLATION] = legislation
+
+    def _parse_distribution(self, resource: dict[str, Any]) -> None:
+        """The resource's format as our format's name (the vocabulary's English label)."""
+        ref = URIRef(resource["distribution_ref"]) if resource.get("distribution_ref") else None
+        if ref is None:
+            return
+        codes = self._codes(ref, DCT["format"], "data_format")
+        if codes:
+            resource["format"] = vocab.get("data_format").term(codes[0]).label_for("en")
 
     # --- CKAN -> RDF -----------------------------------------------------
 
@@ -387,3 +522,37 @@ def _ce_year(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return thai.to_ce_year(year)
+
+
+def _year_of(value: Any) -> int | None:
+    """The year of an xsd:date, xsd:dateTime or xsd:gYear literal."""
+    match = re.match(r"\s*(\d{4})", str(value)) if value is not None else None
+    return int(match.group(1)) if match else None
+
+
+def _national_code(uri: str) -> str:
+    """A national category's code: the last segment of its URI in the site's scheme."""
+    prefix = urls.national_scheme() + "/"
+    return uri.removeprefix(prefix) if uri.startswith(prefix) else uri
+
+
+def _bounds(geojson: Any) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a GeoJSON geometry; None if it is not one."""
+    try:
+        geometry = json.loads(geojson) if isinstance(geojson, str) else geojson
+        points = list(_points(geometry["coordinates"]))
+    except (TypeError, ValueError, KeyError):
+        return None
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _points(coordinates: Any) -> Any:
+    """Every (x, y) of a GeoJSON coordinates array, however deeply nested."""
+    if coordinates and isinstance(coordinates[0], (int, float)):
+        yield float(coordinates[0]), float(coordinates[1])
+        return
+    for item in coordinates:
+        yield from _points(item)
