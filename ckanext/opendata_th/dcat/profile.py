@@ -206,6 +206,13 @@ class OpendataThProfile(RDFProfile):
     # --- CKAN -> RDF -----------------------------------------------------
 
     def graph_from_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        # Chained after `schemaorg` (ckanext.dcat.structured_data.profiles),
+        # this profile adds schema.org facts instead: a separate profile
+        # would need another entry point, and the DCAT triples below have
+        # no place in a page's JSON-LD.
+        if (dataset_ref, RDF.type, SCHEMA.Dataset) in self.g:
+            self._schema_org(dataset_dict, dataset_ref)
+            return
         hvd = flags.is_hvd(dataset_dict)
         self._tag_literals(dataset_ref, (DCT.title, DCT.description, DCAT.keyword))
         self._frequency(dataset_dict, dataset_ref)
@@ -242,6 +249,43 @@ class OpendataThProfile(RDFProfile):
         g.add((publisher, RDF.type, FOAF.Agent))
         g.add((publisher, FOAF.name, Literal(tk.config["ckanext.opendata_th.portal_name"], lang="th")))
         g.add((publisher, FOAF.name, Literal(tk.config["ckanext.opendata_th.portal_name_en"], lang="en")))
+
+    # --- schema.org (the dataset page's JSON-LD) -----------------------------
+
+    def _schema_org(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """What `schemaorg` cannot read from our schema: years, languages, bounding box."""
+        self._tag_literals(dataset_ref, (SCHEMA.name, SCHEMA.description, SCHEMA.keywords))
+        first = _ce_year(dataset_dict.get("first_year_of_data"))
+        last = _ce_year(dataset_dict.get("last_year_of_data"))
+        if (first or last) and (dataset_ref, SCHEMA.temporalCoverage, None) not in self.g:
+            # An ISO 8601 interval of C.E. years; ".." is an open end.
+            coverage = f"{first or '..'}/{last or '..'}"
+            self.g.add((dataset_ref, SCHEMA.temporalCoverage, Literal(coverage)))
+        if (dataset_ref, SCHEMA.inLanguage, None) not in self.g:
+            for code in flags.as_list(dataset_dict.get("data_language")):
+                if code != vocab.OTHER and code in vocab.get("data_language"):
+                    self.g.add((dataset_ref, SCHEMA.inLanguage, Literal(code)))  # our codes are ISO 639-1
+        # Only public, open datasets are given a page's structured data by us.
+        self.g.set((dataset_ref, SCHEMA.isAccessibleForFree, Literal(True)))
+        self._schema_org_box(dataset_dict, dataset_ref)
+
+    def _schema_org_box(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
+        """The bounding box as schema:box ("south west north east") on the place's GeoShape."""
+        keys = ("south_bound_latitude", "west_bound_longitude", "north_bound_latitude", "east_bound_longitude")
+        values = [str(dataset_dict.get(key) or "").strip() for key in keys]
+        if not all(values):
+            return
+        place = self.g.value(dataset_ref, SCHEMA.spatialCoverage)
+        if place is None:
+            place = BNode()
+            self.g.add((dataset_ref, SCHEMA.spatialCoverage, place))
+            self.g.add((place, RDF.type, SCHEMA.Place))
+        shape = self.g.value(place, SCHEMA.geo)
+        if shape is None:
+            shape = BNode()
+            self.g.add((place, SCHEMA.geo, shape))
+            self.g.add((shape, RDF.type, SCHEMA.GeoShape))
+        self.g.set((shape, SCHEMA.box, Literal(" ".join(values))))
 
     # --- dataset ----------------------------------------------------------
 
