@@ -84,3 +84,15 @@ def test_gis_bounding_box_is_a_schema_org_box(app):
     (shape_id,) = _values(ld["nodes"][place_id]["schema:geo"])
     assert _values(ld["nodes"][shape_id]["schema:box"]) == ["5.6 97.3 20.5 105.7"]
     assert "schema:temporalCoverage" not in ld["dataset"]
+
+
+def test_private_dataset_is_not_said_to_be_free(app):
+    sysadmin = ckan_factories.SysadminWithToken()
+    agency = ckan_factories.Organization(users=[{"name": sysadmin["name"], "capacity": "admin"}])
+    fields = dataset_dict(owner_org=agency["id"], name="private-structured", private=True)
+    api_post(app, "package_create", sysadmin["token"], **fields)
+    response = app.get("/dataset/private-structured", headers={"Authorization": sysadmin["token"]})
+    assert response.status_code == 200
+    (script,) = SCRIPT.findall(response.get_data(as_text=True))
+    (dataset,) = [node for node in json.loads(script)["@graph"] if node.get("@type") == "schema:Dataset"]
+    assert _values(dataset["schema:isAccessibleForFree"]) == [False]

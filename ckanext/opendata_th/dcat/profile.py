@@ -42,6 +42,7 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS, XSD, Namespace
 
 from ckanext.opendata_th import vocab
 from ckanext.opendata_th.dcat import urls
+from ckanext.opendata_th.governance import harvest_scope
 from ckanext.opendata_th.hvd import categories, flags
 from ckanext.opendata_th.lib import thai
 
@@ -265,8 +266,9 @@ class OpendataThProfile(RDFProfile):
             for code in flags.as_list(dataset_dict.get("data_language")):
                 if code != vocab.OTHER and code in vocab.get("data_language"):
                     self.g.add((dataset_ref, SCHEMA.inLanguage, Literal(code)))  # our codes are ISO 639-1
-        # Only public, open datasets are given a page's structured data by us.
-        self.g.set((dataset_ref, SCHEMA.isAccessibleForFree, Literal(True)))
+        # A member may see a private or restricted dataset's page: say "free"
+        # only of what the public may have in full.
+        self.g.set((dataset_ref, SCHEMA.isAccessibleForFree, Literal(harvest_scope(dataset_dict) == "full")))
         self._schema_org_box(dataset_dict, dataset_ref)
 
     def _schema_org_box(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> None:
