@@ -17,6 +17,7 @@ from ckanext.opendata_th.ingest.logic import can_edit
 __all__ = [
     "datastore_info",
     "datastore_search",
+    "datastore_search_sql",
     "opendata_th_ingest_pdpa_decide",
     "opendata_th_ingest_run",
     "opendata_th_ingest_status",
@@ -52,6 +53,17 @@ def datastore_search(next_auth: Any, context: dict[str, Any], data_dict: dict[st
 @tk.auth_allow_anonymous_access
 def datastore_info(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     return _personal_data_guard(context, data_dict) or next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def datastore_search_sql(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """Every table the SQL reads passes the guard: one SELECT could otherwise read a held table."""
+    for table in context.get("table_names") or []:
+        refusal = _personal_data_guard(context, {"resource_id": table})
+        if refusal:
+            return refusal
+    return next_auth(context, data_dict)
 
 
 @tk.auth_allow_anonymous_access
