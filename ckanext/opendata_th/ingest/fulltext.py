@@ -8,8 +8,8 @@ written to `_full_text` as a ready tsvector; queries on our tables are cut
 the same way (see `search_query`).  Lexemes are lower-cased words without
 stemming, so queries on our tables use the 'simple' configuration.
 
-Repeated values (provinces, categories) are segmented once: an LRU cache
-keeps the cost of a million-row load to its distinct texts.
+The loader (bulk.py) segments each distinct value of a column once and
+joins the result back to the rows; queries go through a small LRU cache.
 """
 
 from __future__ import annotations
@@ -41,9 +41,14 @@ def _ensure_dictionary() -> None:
             _loaded = True
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)
 def words(text: str) -> tuple[str, ...]:
     """The words of one cell, lower-cased, in order, without punctuation."""
+    return segment(text)
+
+
+def segment(text: str) -> tuple[str, ...]:
+    """`words` without the cache: the loader segments each distinct value once anyway."""
     text = text[:MAX_CELL_CHARS]
     if not _THAI.search(text):
         return tuple(word.lower() for word in _WORD.findall(text))
@@ -60,11 +65,12 @@ def _lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(cells: list[str]) -> str:
+def tsvector_literal(cells: list[str], cache: bool = True) -> str:
     """A tsvector in PostgreSQL's input syntax holding the words of `cells`."""
     seen: dict[str, None] = {}
+    cut = words if cache else segment
     for cell in cells:
-        for word in words(cell):
+        for word in cut(cell):
             if len(word) < 1024:  # PostgreSQL's limit on a lexeme is 2 KB
                 seen[word] = None
     return " ".join(_lexeme(word) for word in seen)

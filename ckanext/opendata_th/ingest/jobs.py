@@ -24,11 +24,11 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_th.ingest import bulk, detect, load, readers, status
 from ckanext.opendata_th.ingest import columns as column_ids
-from ckanext.opendata_th.ingest import detect, fulltext, load, pdpa, readers, status
 from ckanext.opendata_th.ingest.infer import ColumnProfile
 from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
-from ckanext.opendata_th.ingest.values import CellError, to_copy
+from ckanext.opendata_th.ingest.values import native_text
 
 log = logging.getLogger(__name__)
 
@@ -197,14 +197,18 @@ def _run(resource_id: str, force: bool) -> None:
     with _fetched(resource, config) as (path, digest):
         row = status.get(resource_id) or {}
         connection = status.connect()
+        raw_tables: list[str] = []
         try:
             if not force and row.get("file_hash") == digest and load.table_exists(connection, resource_id):
                 status.update(resource_id, state=status.COMPLETE, phase="unchanged", finished_at=status.now())
                 return
             fmt = readers.sniff_format(path, resource_format(resource))
             sheets = readers.open_sheets(path, fmt, config)
-            status.update(resource_id, phase="analysing")
-            analysed = [(sheet, _analyse(sheet, config)) for sheet in sheets]
+            status.update(resource_id, phase="reading")
+            analysed = []
+            for number, sheet in enumerate(sheets):
+                raw_tables.append(f"raw_{number}_{resource_id}")
+                analysed.append((sheet, _analyse(sheet, config, connection, raw_tables[-1], resource_id)))
             tables = [(sheet, analysis) for sheet, analysis in analysed if analysis is not None]
             if not tables:
                 raise IngestError("The file has no table to load")
@@ -214,6 +218,7 @@ def _run(resource_id: str, force: bool) -> None:
             for target_id, _ in targets:
                 _publish(context, target_id)
         finally:
+            _drop_raw(connection, raw_tables)
             connection.close()
     status.update(
         resource_id,
@@ -291,17 +296,19 @@ def _download(url: str, target: str, config: Limits) -> None:
 
 
 class Analysis:
-    def __init__(self, layout: detect.Layout, headers: list[str], profiles: list[ColumnProfile]) -> None:
+    def __init__(self, layout: detect.Layout, headers: list[str], profiles: list[ColumnProfile], raw: str) -> None:
         self.layout = layout
         self.labels = [column_ids.label(h) for h in headers]
         self.ids = column_ids.column_ids(headers)
         self.profiles = profiles
+        self.raw = raw  # the all-text staging table of the rows (bulk.py)
+        self.stats: list[bulk.NumberStats] = []
         self.rows = 0
         self.skipped: list[int] = []
 
 
-def _analyse(sheet: Sheet, config: Limits) -> Analysis | None:
-    """Layout, headers and the type of every column over all rows; None for an empty sheet."""
+def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_of: str) -> Analysis | None:
+    """Layout and headers from the first rows; every row into `raw`; the type of every column; None if empty."""
     with sheet.open_rows() as rows:
         sample = list(itertools.islice(rows, SAMPLE_ROWS))
         if sheet.has_title_rows:
@@ -316,25 +323,58 @@ def _analyse(sheet: Sheet, config: Limits) -> Analysis | None:
             )
         header = list(sample[layout.header_index][: layout.width])
         header += [None] * (layout.width - len(header))
-        analysis = Analysis(layout, header, [ColumnProfile(check_personal=pdpa_enabled()) for _ in header])
-        try:
-            for number, cells in detect.table_rows(itertools.chain(sample, rows), layout, analysis.skipped):
-                analysis.rows += 1
-                if analysis.rows > config.max_rows:
-                    raise IngestError("The table has more than %(limit)s rows", limit=config.max_rows)
-                for index, cell in enumerate(cells):
-                    if isinstance(cell, str) and len(cell) > config.max_cell_chars:
-                        raise IngestError(
-                            "Row %(row)s, column %(column)s: the cell has more than %(limit)s characters",
-                            row=number,
-                            column=analysis.labels[index],
-                            value=cell,
-                            limit=config.max_cell_chars,
-                        )
-                    analysis.profiles[index].add(cell, number)
-        except detect.ExtraCellsError as error:
-            raise IngestError("Row %(row)s has values beyond the last column of the header", row=error.row) from error
+        profiles = [ColumnProfile(check_personal=pdpa_enabled()) for _ in header]
+        analysis = Analysis(layout, header, profiles, raw)
+        cells = _raw_rows(itertools.chain(sample, rows), analysis, config, "encoding" in sheet.meta, progress_of)
+        analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
+    status.update(progress_of, phase="analysing", rows_done=analysis.rows)
+    analysis.stats = bulk.profile(connection, raw, analysis.profiles)
     return analysis
+
+
+def _raw_rows(
+    rows: Iterator[Any], analysis: Analysis, config: Limits, text_only: bool, progress_of: str
+) -> Iterator[list[Any]]:
+    """[position, row number, cells as text...] of every data row, within the limits."""
+    position = 0
+    try:
+        for number, cells in detect.table_rows(rows, analysis.layout, analysis.skipped):
+            position += 1
+            if position > config.max_rows:
+                raise IngestError("The table has more than %(limit)s rows", limit=config.max_rows)
+            if position % bulk.PROGRESS_EVERY == 0:
+                status.update(progress_of, rows_done=position)
+            if not text_only:
+                # Workbook and JSON cells are typed values; CSV cells are
+                # already bounded by csv.field_size_limit.
+                cells = [native_text(cell) for cell in cells]
+                _check_cells(cells, number, analysis, config)
+            yield [position, number, *cells]
+    except detect.ExtraCellsError as error:
+        raise IngestError("Row %(row)s has values beyond the last column of the header", row=error.row) from error
+
+
+def _check_cells(cells: list[str | None], number: int, analysis: Analysis, config: Limits) -> None:
+    for index, cell in enumerate(cells):
+        if cell is not None and len(cell) > config.max_cell_chars:
+            raise IngestError(
+                "Row %(row)s, column %(column)s: the cell has more than %(limit)s characters",
+                row=number,
+                column=analysis.labels[index],
+                value=cell,
+                limit=config.max_cell_chars,
+            )
+
+
+def _drop_raw(connection: Any, raw_tables: list[str]) -> None:
+    """The raw tables are scratch space: dropped after a load, failed or not."""
+    if not raw_tables or connection.closed:
+        return
+    try:
+        connection.rollback()
+        bulk.drop(connection, *raw_tables)
+    except Exception:  # the load's own error matters more; the next load drops them too
+        log.warning("could not drop the raw staging tables %s", raw_tables, exc_info=True)
 
 
 def _targets(
@@ -402,11 +442,47 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
         notes={"skipped_rows": analysis.skipped} if analysis.skipped else None,
     )
 
-    def progress(done: int) -> None:
-        status.update(resource_id, rows_done=done)
+    targets = [
+        bulk.Target(
+            index=i,
+            id=analysis.ids[i],
+            pg_type=types[i],
+            # Number-only columns with their inferred type are cast in SQL;
+            # everything else goes through values.to_copy once per distinct value.
+            sql_cast=analysis.stats[i].only_numbers
+            and i not in masked
+            and types[i] in bulk.NUMBER_TYPES
+            and types[i] == analysis.profiles[i].pg_type(),
+            masked=i in masked,
+            indexed=types[i] == "text" and i not in masked,
+        )
+        for i in keep
+    ]
+    bad: list[tuple[int, str, bulk.Target]] = []
+    maps: dict[int, str] = {}
+    status.update(resource_id, phase="typing")
+    for target in targets:
+        if not target.sql_cast:
 
-    rows = _copy_rows(sheet, analysis, keep, types, masked)
-    load.stage(connection, resource_id, columns, rows, progress)
+            def failed(row: int, value: str, target: bulk.Target = target) -> None:
+                bad.append((row, value, target))
+
+            maps[target.index] = bulk.build_map(connection, analysis.raw, target, failed)
+    if bad:
+        row, value, target = min(bad, key=lambda found: found[0])
+        raise IngestError(
+            "Row %(row)s, column %(column)s: %(value)s is not a valid %(type)s",
+            row=row,
+            column=analysis.labels[target.index],
+            value=value,
+            type=target.pg_type,
+        )
+    status.update(resource_id, phase="loading")
+
+    def fill(cursor: Any, table: Any) -> int:
+        return bulk.fill(cursor, table, analysis.raw, targets, maps)
+
+    load.stage(connection, resource_id, columns, fill)
     status.update(resource_id, phase="swapping")
 
 
@@ -453,31 +529,6 @@ def _info(analysis: Analysis, index: int, previous: dict[str, Any] | None, maske
         "notes": previous.get("notes") or notes,
         "type_override": previous.get("type_override") or "",
     }
-
-
-def _copy_rows(
-    sheet: Sheet, analysis: Analysis, keep: list[int], types: dict[int, str], masked: set[int]
-) -> Iterator[load.Row]:
-    text_columns = [i for i in keep if types[i] == "text" and i not in masked]
-    with sheet.open_rows() as rows:
-        for number, cells in detect.table_rows(rows, analysis.layout):
-            values: list[str | None] = []
-            for index in keep:
-                try:
-                    value = to_copy(cells[index], types[index])
-                except CellError:
-                    raise IngestError(
-                        "Row %(row)s, column %(column)s: %(value)s is not a valid %(type)s",
-                        row=number,
-                        column=analysis.labels[index],
-                        value=cells[index],
-                        type=types[index],
-                    ) from None
-                if value is not None and index in masked:
-                    value = pdpa.mask(value)
-                values.append(value)
-            texts = [v for i, v in zip(keep, values, strict=True) if v is not None and i in text_columns]
-            yield values, fulltext.tsvector_literal(texts)
 
 
 def _publish(context: dict[str, Any], resource_id: str) -> None:

@@ -5,10 +5,11 @@ The DataStore table of a resource is `public."<resource id>"` with `_id`
 columns, the `zfulltext` trigger (fills `_full_text` for later upserts) and
 the data dictionary as column comments (`' ' + {"_info": {...}}`); its row
 count is cached in `_table_stats`.  `datastore_create` builds the same
-thing with INSERTs of JSON records; here it is built with COPY:
+thing with INSERTs of JSON records; here it is built in bulk (bulk.py):
 
 1. `opendata_th_ingest."<resource id>"` is dropped (a leftover of a killed
-   load) and created, rows are streamed in with COPY, then the primary key,
+   load) and created, rows are inserted from the raw staging table with one
+   INSERT ... SELECT, then the primary key,
    the full-text index, the trigger and the comments are added, and that
    transaction commits.  The published table is untouched so far.
 2. One transaction drops the published table (and its alias views), moves
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -36,8 +37,6 @@ from psycopg2 import sql
 from ckanext.opendata_th.ingest import status
 
 STAGING_SCHEMA = status.SCHEMA
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-PROGRESS_EVERY = 20_000
 
 
 @dataclasses.dataclass
@@ -45,51 +44,6 @@ class Column:
     id: str
     pg_type: str
     info: dict[str, Any]  # the data dictionary: label, notes, type_override
-
-
-Row = tuple[list[str | None], str]  # COPY texts of the columns, tsvector literal
-
-
-class _CopySource:
-    """A file-like object that psycopg2's copy_expert reads COPY text from."""
-
-    def __init__(self, rows: Iterator[Row], on_row: Callable[[], None]) -> None:
-        self._rows = rows
-        self._buffer = b""
-        self._on_row = on_row
-        # psycopg2 turns an exception raised in read() into QueryCanceled;
-        # it is kept here so the caller can raise the real one.
-        self.error: BaseException | None = None
-
-    def _line(self, row: Row) -> str:
-        values, tsvector = row
-        cells = ["\\N" if v is None else v.translate(_ESCAPES) for v in values]
-        cells.append(tsvector.translate(_ESCAPES) if tsvector else "\\N")
-        return "\t".join(cells) + "\n"
-
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self._read(size)
-        except BaseException as error:
-            self.error = error
-            raise
-
-    def _read(self, size: int) -> bytes:
-        size = size if size and size > 0 else 1 << 16
-        parts = [self._buffer]
-        length = len(self._buffer)
-        for row in self._rows:
-            line = self._line(row).encode("utf-8")
-            parts.append(line)
-            length += len(line)
-            self._on_row()
-            if length >= size:
-                break
-        data = b"".join(parts)
-        self._buffer = data[size:]
-        return data[:size]
-
-    readline = read
 
 
 def _ident(*names: str) -> sql.Composable:
@@ -106,10 +60,12 @@ def stage(
     connection: psycopg2.extensions.connection,
     resource_id: str,
     columns: list[Column],
-    rows: Iterable[Row],
-    on_progress: Callable[[int], None] | None = None,
+    fill: Callable[[psycopg2.extensions.cursor, sql.Composable], int],
 ) -> int:
-    """Build the complete new table in the staging schema; returns its row count."""
+    """Build the complete new table in the staging schema; returns its row count.
+
+    `fill(cursor, table)` inserts the rows (bulk.fill: one INSERT ... SELECT).
+    """
     table = _ident(STAGING_SCHEMA, resource_id)
     with connection, connection.cursor() as cursor:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
@@ -119,26 +75,10 @@ def stage(
                 table, sql.SQL(", ").join(definitions)
             )
         )
-        count = 0
-
-        def counted() -> None:
-            nonlocal count
-            count += 1
-            if on_progress and count % PROGRESS_EVERY == 0:
-                on_progress(count)
-
-        copy = sql.SQL("COPY {} ({}, _full_text) FROM STDIN").format(
-            table, sql.SQL(", ").join(_ident(c.id) for c in columns)
-        )
-        source = _CopySource(iter(rows), counted)
-        try:
-            cursor.copy_expert(copy.as_string(connection), source, size=1 << 16)
-        except psycopg2.Error:
-            if source.error is not None:
-                raise source.error from None
-            raise
-        if on_progress:
-            on_progress(count)
+        count = fill(cursor, table)
+        # Index builds sort in memory instead of spilling to disk (the
+        # session's default is 64 MB); PostgreSQL's memory, not the worker's.
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _finish(cursor, resource_id, columns)
     return count
 

@@ -196,3 +196,28 @@ def _to_copy(raw: Any, pg_type: str) -> str | None:
     elif pg_type == "bool" and kind is Kind.BOOL:
         return "t" if value else "f"
     raise CellError(raw)
+
+
+def native_text(raw: Any) -> str | None:
+    """A workbook or JSON cell as the text `parse_text` reads back as the same kind and value.
+
+    The bulk loader stages every cell as text; typed values are written so
+    that they parse to what `_parse_native` makes of them: whole floats
+    without ".0", other numbers in plain notation with a fraction (never
+    "1e-05", which is text), dates and times in the Common Era as ISO 8601.
+    """
+    if raw is None or isinstance(raw, str):
+        return raw
+    kind, value = _parse_native(raw)
+    if kind is Kind.NULL:
+        return None
+    if kind is Kind.BOOL:
+        return "true" if value else "false"
+    if kind is Kind.NUMERIC:
+        text = format(value, "f")
+        return text if "." in text else text + ".0"
+    if kind in (Kind.DATE, Kind.TIMESTAMP):
+        return str(value.isoformat())
+    if kind is Kind.TEXT and not isinstance(value, str):
+        return str(raw)  # a long code: its digits as written
+    return str(value)
