@@ -15,6 +15,10 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opendata_th import gdc, governance, helpers
+from ckanext.opendata_th.api import actions as api_actions
+from ckanext.opendata_th.api import auth as api_auth
+from ckanext.opendata_th.api import helpers as api_helpers
+from ckanext.opendata_th.api import views as api_views
 from ckanext.opendata_th.dcat import actions as dcat_actions
 from ckanext.opendata_th.gdc import actions as gdc_actions
 from ckanext.opendata_th.gdc import auth as gdc_auth
@@ -35,10 +39,17 @@ from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 
-ACTION_MODULES: list[types.ModuleType] = [governance_actions, gdc_actions, ingest_logic, hvd_actions, dcat_actions]
-AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth, hvd_auth]
+ACTION_MODULES: list[types.ModuleType] = [
+    governance_actions,
+    gdc_actions,
+    ingest_logic,
+    hvd_actions,
+    dcat_actions,
+    api_actions,
+]
+AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth, hvd_auth, api_auth]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]
-HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers]
+HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers, api_helpers]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
 
@@ -86,10 +97,11 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
         return _PERMISSION_LABELS.get_user_dataset_labels(user_obj)
 
-    # IBlueprint: GD Catalog spreadsheet pages (gdc), load re-run and PDPA forms (ingest), /hvd report (hvd)
+    # IBlueprint: GD Catalog spreadsheet pages (gdc), load re-run and PDPA forms (ingest), /hvd report (hvd),
+    # dataset APIs, OpenAPI documents and docs pages (api)
 
     def get_blueprint(self) -> Any:
-        return [gdc.get_blueprint(), ingest_views.get_blueprint(), hvd_views.get_blueprint()]
+        return [gdc.get_blueprint(), ingest_views.get_blueprint(), hvd_views.get_blueprint(), api_views.get_blueprint()]
 
     # IResourceController: queue a DataStore load when a tabular file is new or changed (ingest)
 

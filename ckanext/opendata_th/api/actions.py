@@ -1,0 +1,76 @@
+"""Actions of the API room (ACTION_MODULES): usage figures and per-token quotas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.opendata_th.api import ratelimit, usage
+
+__all__ = ["opendata_th_api_token_limit", "opendata_th_api_usage"]
+
+
+def _dataset_usage(context: Context, dataset: dict[str, Any]) -> dict[str, Any]:
+    resource_ids = [r["id"] for r in dataset.get("resources") or []]
+    by_resource = usage.counts(resource_ids)
+    return {
+        "id": dataset["id"],
+        "name": dataset["name"],
+        "total": sum(found["total"] for found in by_resource.values()),
+        "resources": [{"id": rid, **by_resource[rid]} for rid in resource_ids],
+    }
+
+
+@tk.side_effect_free
+def opendata_th_api_usage(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """API calls and downloads per resource of a dataset, or per dataset of an agency.
+
+    :param id: a dataset's id or name, or
+    :param organization_id: an agency's id or name (its members see all its datasets)
+    :returns: ``{id, name, total, resources: [{id, records, record, schema, openapi, csv, xlsx, download, total}]}``
+        for a dataset; ``{organization, total, datasets: [...]}`` for an agency
+    """
+    tk.check_access("opendata_th_api_usage", context, data_dict)
+    if data_dict.get("organization_id"):
+        organization = tk.get_action("organization_show")(
+            dict(context), {"id": data_dict["organization_id"], "include_datasets": False}
+        )
+        found = tk.get_action("package_search")(
+            dict(context),
+            {"fq": f'owner_org:"{organization["id"]}"', "rows": 1000, "include_private": True},
+        )
+        datasets = [_dataset_usage(context, dataset) for dataset in found["results"]]
+        return {
+            "organization": organization["name"],
+            "total": sum(d["total"] for d in datasets),
+            "datasets": sorted(datasets, key=lambda d: -d["total"]),
+        }
+    dataset = tk.get_action("package_show")(dict(context), {"id": tk.get_or_bust(data_dict, "id")})
+    return _dataset_usage(context, dataset)
+
+
+def opendata_th_api_token_limit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Give one API token its own quota per window (sysadmins).
+
+    :param token: the token (its id is stored, not the secret), or
+    :param token_id: the token's id
+    :param limit: requests per window; empty to return to the site's default
+    """
+    tk.check_access("opendata_th_api_token_limit", context, data_dict)
+    jti = data_dict.get("token_id") or ratelimit.token_id(data_dict.get("token"))
+    if not jti:
+        raise tk.ValidationError({"token": [tk._("A valid API token or token id is required")]})
+    raw = data_dict.get("limit")
+    if raw in (None, ""):
+        ratelimit.set_token_limit(str(jti), None)
+        return {"token_id": jti, "limit": None}
+    try:
+        limit = int(raw)
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"limit": [tk._("The limit must be a whole number")]}) from None
+    if limit < 0:
+        raise tk.ValidationError({"limit": [tk._("The limit must be a whole number")]})
+    ratelimit.set_token_limit(str(jti), limit)
+    return {"token_id": jti, "limit": limit}

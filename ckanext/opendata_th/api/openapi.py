@@ -1,0 +1,376 @@
+"""OpenAPI 3.1 documents per resource, per dataset and for the whole catalogue.
+
+The record schema is typed from the DataStore's data dictionary: column
+types, the Thai and English labels and descriptions, enums for columns with
+few distinct values, min/max for numbers and dates and real example values
+(see `stats`).  Documents are cached in Redis under the tables'
+fingerprints, so they change as soon as a table does and are served from
+the cache until then.  Access is checked before the cache is consulted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
+
+from ckanext.opendata_th.api import query, stats, urls
+from ckanext.opendata_th.api.records import HIDDEN
+
+OPENAPI_VERSION = "3.1.0"
+CACHE_PREFIX = "odth:api:spec"
+CACHE_SECONDS = 7 * 24 * 3600
+SPEC_VERSION = "1"  # bump when the generator changes, so cached documents are rebuilt
+
+_TYPES: dict[str, dict[str, Any]] = {
+    "int": {"type": "integer"},
+    "int2": {"type": "integer"},
+    "int4": {"type": "integer"},
+    "int8": {"type": "integer"},
+    "integer": {"type": "integer"},
+    "bigint": {"type": "integer"},
+    "numeric": {"type": "number"},
+    "float4": {"type": "number"},
+    "float8": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "timestamp": {"type": "string"},
+    "time": {"type": "string"},
+    "text": {"type": "string"},
+}
+
+
+def _json_type(pg_type: str) -> dict[str, Any]:
+    if pg_type.startswith("_"):  # PostgreSQL arrays: _text, _int4...
+        return {"type": "array", "items": _json_type(pg_type[1:])}
+    return dict(_TYPES.get(pg_type, {}))
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def labels(column: dict[str, Any]) -> tuple[str, str]:
+    """The column's Thai and English label from the data dictionary (ingest writes both)."""
+    info = column.get("info") or {}
+    thai = info.get("label_th") or info.get("label") or column["id"]
+    english = info.get("label_en") or info.get("label") or column["id"]
+    return str(thai), str(english)
+
+
+def _description(column: dict[str, Any]) -> str:
+    info = column.get("info") or {}
+    thai, english = labels(column)
+    text = thai if thai == english else f"{thai} / {english}"
+    notes = info.get("notes")
+    return f"{text}. {notes}" if notes else text
+
+
+def record_schema(columns: list[dict[str, Any]], column_stats: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    properties: dict[str, Any] = {"_id": {"type": "integer", "minimum": 1, "description": "Row id (stable)"}}
+    for column in columns:
+        if column["id"] in ("_id", *HIDDEN):
+            continue
+        schema = _json_type(column.get("type") or "text")
+        found = column_stats.get(column["id"], {})
+        if schema.get("type") in ("integer", "number") and "minimum" in found:
+            schema["minimum"], schema["maximum"] = found["minimum"], found["maximum"]
+        elif "minimum" in found:  # dates: JSON Schema has no bounds for strings, so say it
+            schema["x-minimum"], schema["x-maximum"] = found["minimum"], found["maximum"]
+        if "enum" in found:
+            schema["enum"] = [*found["enum"], "", None]
+        schema = _nullable(schema)
+        thai, english = labels(column)
+        schema.update(title=english, description=_description(column), **{"x-label-th": thai, "x-label-en": english})
+        if "example" in found:
+            schema["examples"] = [found["example"]]
+        properties[column["id"]] = schema
+    return {"type": "object", "properties": properties, "required": ["_id"]}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _param(name: str, description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema, **extra}
+
+
+def _filter_params(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = []
+    for column in columns:
+        name = column["id"]
+        if name in HIDDEN:
+            continue
+        base = _json_type(column.get("type") or "text")
+        if base.get("type") == "array":
+            continue  # arrays are not filtered by value
+        base.pop("format", None)  # values are parsed by PostgreSQL, in its own formats
+        thai, english = labels(column)
+        key = f"{name}[eq]" if name in query.RESERVED else name
+        params.append(_param(key, f"{thai} / {english}: equals (repeat for any of)", base))
+        params.append(
+            _param(
+                f"{name}[in]",
+                f"{english}: any of the values",
+                {"type": "array", "items": base},
+                style="form",
+                explode=True,
+            )
+        )
+        if column.get("type") in stats.RANGE_TYPES:
+            for op in query.RANGE_OPS:
+                params.append(_param(f"{name}[{op}]", f"{english}: {op}", base))
+    return params
+
+
+def _common_params() -> list[dict[str, Any]]:
+    return [
+        _param("q", "Full-text search, Thai-aware / ค้นหาข้อความ (ตัดคำภาษาไทย)", {"type": "string"}),
+        _param("sort", "Columns to sort by, comma-separated; '-' for descending", {"type": "string"}),
+        _param("fields", "Columns to return, comma-separated", {"type": "string"}),
+        _param("limit", "Records per page", {"type": "integer", "minimum": 1, "maximum": query.max_limit()}),
+        _param("cursor", "The cursor from the previous page's next link", {"type": "string"}),
+        _param("format", "Output format", {"type": "string", "enum": list(query.FORMATS)}),
+    ]
+
+
+def _list_schema(record_ref: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["records", "total", "limit", "next"],
+        "properties": {
+            "resource_id": {"type": "string"},
+            "total": {"type": "integer", "minimum": 0},
+            "limit": {"type": "integer"},
+            "next": {"type": ["string", "null"], "description": "URL of the next page, null on the last"},
+            "cursor": {"type": ["string", "null"]},
+            "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}},
+            "records": {"type": "array", "items": {"$ref": record_ref}},
+        },
+    }
+
+
+def _resource_paths(resource: dict[str, Any], columns: list[dict[str, Any]], ref: str) -> dict[str, Any]:
+    rid = resource["id"]
+    name = resource.get("name") or rid
+    base = urls.records_path(rid)
+    tag = [name]
+    return {
+        base: {
+            "get": {
+                "operationId": f"records_{rid.replace('-', '_')}",
+                "summary": f"Records of {name} / ระเบียนของ {name}",
+                "tags": tag,
+                "parameters": _common_params() + _filter_params(columns),
+                "responses": {
+                    "200": {
+                        "description": "One page of records",
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/RecordList_{ref}"}},
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "contentEncoding": "binary"}
+                            },
+                        },
+                    },
+                    "304": {"description": "Not modified since the ETag or date given"},
+                    "400": _error_response("The query is not valid"),
+                    "403": _error_response("Not allowed to read this data"),
+                    "404": _error_response("No such resource or table"),
+                    "429": _error_response("Too many requests; see Retry-After"),
+                },
+            }
+        },
+        f"{base}/{{record_id}}": {
+            "get": {
+                "operationId": f"record_{rid.replace('-', '_')}",
+                "summary": f"One record of {name} by _id",
+                "tags": tag,
+                "parameters": [
+                    {"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The record",
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Record_{ref}"}}},
+                    },
+                    "304": {"description": "Not modified"},
+                    "400": _error_response("The id is not valid"),
+                    "403": _error_response("Not allowed to read this data"),
+                    "404": _error_response("No such record"),
+                    "429": _error_response("Too many requests"),
+                },
+            }
+        },
+        urls.schema_path(rid): {
+            "get": {
+                "operationId": f"schema_{rid.replace('-', '_')}",
+                "summary": f"Columns of {name} with their types and labels",
+                "tags": tag,
+                "responses": {
+                    "200": {
+                        "description": "The columns",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Schema"}}},
+                    },
+                    "304": {"description": "Not modified"},
+                    "403": _error_response("Not allowed to read this data"),
+                    "404": _error_response("No such resource or table"),
+                    "429": _error_response("Too many requests"),
+                },
+            }
+        },
+    }
+
+
+def _shared_components() -> dict[str, Any]:
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {
+                            "type": "object",
+                            "required": ["th", "en"],
+                            "properties": {"th": {"type": "string"}, "en": {"type": "string"}},
+                        },
+                    },
+                }
+            },
+        },
+        "Field": {
+            "type": "object",
+            "required": ["id", "type"],
+            "properties": {
+                "id": {"type": "string"},
+                "type": {"type": "string"},
+                "label": {"type": "string"},
+                "notes": {"type": "string"},
+                "info": {"type": "object"},
+            },
+        },
+        "Schema": {
+            "type": "object",
+            "required": ["resource_id", "fields"],
+            "properties": {
+                "resource_id": {"type": "string"},
+                "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}},
+            },
+        },
+    }
+
+
+def _document(
+    title: str, description: str, entries: list[tuple[dict[str, Any], list[dict[str, Any]], dict]]
+) -> dict[str, Any]:
+    """One OpenAPI document over `entries` = [(resource, columns, column stats)]."""
+    paths: dict[str, Any] = {}
+    schemas = _shared_components()
+    for resource, columns, column_stats in entries:
+        ref = resource["id"].replace("-", "")
+        schemas[f"Record_{ref}"] = record_schema(columns, column_stats)
+        schemas[f"RecordList_{ref}"] = _list_schema(f"#/components/schemas/Record_{ref}")
+        paths.update(_resource_paths(resource, columns, ref))
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": title, "version": SPEC_VERSION, "description": description},
+        "servers": [{"url": tk.config["ckan.site_url"].rstrip("/")}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"apiToken": {"type": "apiKey", "in": "header", "name": "Authorization"}},
+        },
+        "security": [{}, {"apiToken": []}],
+    }
+
+
+def _cached(key: str, build: Any) -> tuple[bytes, bool]:
+    """The document's JSON from the cache, or built and stored; and whether it was cached."""
+    redis = connect_to_redis()
+    full_key = f"{CACHE_PREFIX}:{SPEC_VERSION}:{key}"
+    found = redis.get(full_key)
+    if found is not None:
+        return bytes(found), True
+    text = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+    redis.set(full_key, text, ex=CACHE_SECONDS)
+    return text, False
+
+
+def column_stats(resource_id: str, columns: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """`stats.columns`, cached under the table's fingerprint (a full scan on a large table)."""
+    fingerprint = stats.fingerprints([resource_id]).get(resource_id, "none")
+    text, _cached_hit = _cached(
+        f"stats:{resource_id}:{fingerprint}",
+        lambda: stats.columns(resource_id, [c for c in columns if c["id"] not in HIDDEN]),
+    )
+    found: dict[str, dict[str, Any]] = json.loads(text)
+    return found
+
+
+def _entry(
+    resource: dict[str, Any], columns: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict]:
+    return resource, columns, column_stats(resource["id"], columns)
+
+
+def _title(dataset: dict[str, Any]) -> str:
+    return str(dataset.get("title_translated", {}).get("en") or dataset.get("title") or dataset["name"])
+
+
+def resource_document(
+    dataset: dict[str, Any], resource: dict[str, Any], columns: list[dict[str, Any]]
+) -> tuple[bytes, bool]:
+    """The document of one resource the caller was allowed to read (columns from datastore_info)."""
+    fingerprint = stats.fingerprints([resource["id"]]).get(resource["id"], "none")
+    key = f"resource:{resource['id']}:{stats.combined([fingerprint, dataset.get('metadata_modified') or ''])}"
+    return _cached(
+        key,
+        lambda: _document(
+            f"{resource.get('name') or resource['id']} — {_title(dataset)}",
+            f"API of one table of the dataset {dataset.get('title')} ({urls.docs_url(dataset)})",
+            [_entry(resource, columns)],
+        ),
+    )
+
+
+def dataset_document(
+    dataset: dict[str, Any], tables: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> tuple[bytes, bool]:
+    """The document of a dataset's readable tables."""
+    found = stats.fingerprints([resource["id"] for resource, _columns in tables])
+    parts = [dataset.get("metadata_modified") or ""] + [f"{r['id']}={found.get(r['id'], '')}" for r, _c in tables]
+    return _cached(
+        f"dataset:{dataset['id']}:{stats.combined(parts)}",
+        lambda: _document(
+            _title(dataset),
+            f"{dataset.get('title')}: {dataset.get('notes') or ''}".strip(),
+            [_entry(resource, columns) for resource, columns in tables],
+        ),
+    )
+
+
+def catalogue_document(tables: list[tuple[dict[str, Any], list[dict[str, Any]]]], modified: str) -> tuple[bytes, bool]:
+    """The document of every table anonymous users may read."""
+    found = stats.fingerprints([resource["id"] for resource, _columns in tables])
+    parts = [modified] + [f"{r['id']}={found.get(r['id'], '')}" for r, _c in tables]
+    portal = tk.config.get("ckanext.opendata_th.portal_name_en") or "Open data"
+    return _cached(
+        f"catalogue:{stats.combined(parts)}",
+        lambda: _document(
+            f"{portal} — dataset APIs",
+            "Every open table of the catalogue / ทุกตารางข้อมูลเปิดของบัญชีข้อมูล",
+            [_entry(resource, columns) for resource, columns in tables],
+        ),
+    )

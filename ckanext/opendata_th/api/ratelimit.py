@@ -1,0 +1,102 @@
+"""Per-client quotas in Redis: a fixed window, counted atomically by one Lua script.
+
+Anonymous clients are counted by IP address, token holders by their API
+token (its id, never the secret), so the quota holds across every web
+worker and server that shares the Redis.  A site sets the default limits;
+a sysadmin may give one token its own limit (`opendata_th_api_token_limit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ckan.plugins.toolkit as tk
+from ckan.lib import api_token
+from ckan.lib.redis import connect_to_redis
+from flask import request
+
+KEY_PREFIX = "odth:api:rl"
+TOKEN_LIMITS = "odth:api:token_limits"  # noqa: S105 (a Redis key, not a secret)
+
+# INCR the window's counter, start its expiry on the first hit; answer the
+# count and the seconds left.  One script, so two workers never both see a
+# fresh window.
+_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}
+"""
+
+
+@dataclass
+class Verdict:
+    limit: int
+    remaining: int
+    reset: int  # seconds until the window ends
+    allowed: bool
+
+    def headers(self) -> dict[str, str]:
+        found = {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": f"{self.limit};w={window()}",
+        }
+        if not self.allowed:
+            found["Retry-After"] = str(self.reset)
+        return found
+
+
+def enabled() -> bool:
+    return tk.asbool(tk.config.get("ckanext.opendata_th.api.rate_limit.enabled"))
+
+
+def window() -> int:
+    return tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.window"))
+
+
+def token_id(raw: str | None) -> str | None:
+    """The id (`jti`) of a valid-looking API token, or None."""
+    if not raw:
+        return None
+    payload = api_token.decode(raw)
+    if not payload or not payload.get("jti"):
+        return None
+    return str(payload["jti"])
+
+
+def client() -> tuple[str, int]:
+    """The client's key and its limit for this window."""
+    header = tk.config.get("apitoken_header_name") or "Authorization"
+    jti = token_id(request.headers.get(header))
+    if jti:
+        own = connect_to_redis().hget(TOKEN_LIMITS, jti)
+        default = tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.token"))
+        return f"token:{jti}", int(own) if own is not None else default
+    return f"ip:{request.remote_addr or 'unknown'}", tk.asint(
+        tk.config.get("ckanext.opendata_th.api.rate_limit.anonymous")
+    )
+
+
+def hit() -> Verdict | None:
+    """Count one request of the current client; None when quotas are off or unlimited (0)."""
+    if not enabled():
+        return None
+    key, limit = client()
+    if limit <= 0:
+        return None
+    seconds = window()
+    redis = connect_to_redis()
+    count, ttl = redis.eval(_SCRIPT, 1, f"{KEY_PREFIX}:{key}", seconds)
+    count, ttl = int(count), int(ttl)
+    return Verdict(limit=limit, remaining=max(limit - count, 0), reset=max(ttl, 0), allowed=count <= limit)
+
+
+def set_token_limit(jti: str, limit: int | None) -> None:
+    redis = connect_to_redis()
+    if limit is None:
+        redis.hdel(TOKEN_LIMITS, jti)
+    else:
+        redis.hset(TOKEN_LIMITS, jti, limit)

@@ -1,0 +1,103 @@
+"""Which tables the caller may read, asked of CKAN's actions (never decided here).
+
+`datastore_info` is the gate: it runs `package_show` (governance's
+members-only rule for data that is not open) and the ingest PDPA guard, so
+a table skipped here is one the caller could not have read anyway.  The
+catalogue document is built as an anonymous user sees the catalogue, and
+only from datasets governance says are published, whoever asks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_th import governance
+from ckanext.opendata_th.api import examples, openapi, records, urls
+from ckanext.opendata_th.api.errors import forbidden, not_found
+
+Table = tuple[dict[str, Any], list[dict[str, Any]]]
+CATALOGUE_ROWS = 1000
+
+
+def _columns(context: dict[str, Any], resource_id: str) -> list[dict[str, Any]] | None:
+    try:
+        info = tk.get_action("datastore_info")(dict(context), {"id": resource_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return None
+    columns: list[dict[str, Any]] = [c for c in info["fields"] if c["id"] not in records.HIDDEN]
+    return columns
+
+
+def _dataset(context: dict[str, Any], dataset_id: str) -> dict[str, Any]:
+    try:
+        found: dict[str, Any] = tk.get_action("package_show")(dict(context), {"id": dataset_id})
+    except tk.NotAuthorized:
+        raise forbidden() from None
+    except tk.ObjectNotFound:
+        raise not_found() from None
+    return found
+
+
+def _tables_of(context: dict[str, Any], dataset: dict[str, Any]) -> list[Table]:
+    found: list[Table] = []
+    for resource in dataset.get("resources") or []:
+        if not resource.get("datastore_active"):
+            continue
+        columns = _columns(context, resource["id"])
+        if columns is not None:
+            found.append((resource, columns))
+    return found
+
+
+def readable_resource(resource_id: str) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    resource = records.resource(resource_id)
+    context = records.context()
+    columns = _columns(context, resource_id)
+    if columns is None:
+        raise forbidden()
+    return _dataset(context, resource["package_id"]), resource, columns
+
+
+def readable_tables(dataset_id: str) -> tuple[dict[str, Any], list[Table]]:
+    context = records.context()
+    dataset = _dataset(context, dataset_id)
+    return dataset, _tables_of(context, dataset)
+
+
+def public_tables() -> tuple[list[Table], str]:
+    """Every table anonymous users may read, and the latest metadata change among their datasets."""
+    context: dict[str, Any] = {"user": "", "ignore_auth": False}
+    result = tk.get_action("package_search")(
+        dict(context), {"q": "*:*", "rows": CATALOGUE_ROWS, "sort": "name asc", "include_private": False}
+    )
+    found: list[Table] = []
+    modified = ""
+    for dataset in result["results"]:
+        if not governance.is_published(dataset):
+            continue
+        modified = max(modified, dataset.get("metadata_modified") or "")
+        found.extend(_tables_of(context, dataset))
+    return found, modified
+
+
+def docs_entries(readable: list[Table]) -> list[dict[str, Any]]:
+    """What the docs page shows per table: columns with labels and examples, URLs, code samples."""
+    entries = []
+    for resource, columns in readable:
+        column_stats = openapi.column_stats(resource["id"], columns)
+        entries.append(
+            {
+                "resource": resource,
+                "columns": [
+                    {**column, "stats": column_stats.get(column["id"], {}), "labels": openapi.labels(column)}
+                    for column in columns
+                ],
+                "records_url": urls.site() + urls.records_path(resource["id"]),
+                "schema_url": urls.site() + urls.schema_path(resource["id"]),
+                "openapi_url": urls.site() + urls.resource_openapi_path(resource["id"]),
+                "examples": examples.build(resource["id"], columns, column_stats),
+            }
+        )
+    return entries
