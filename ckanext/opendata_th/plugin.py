@@ -38,6 +38,8 @@ from ckanext.opendata_th.ingest import logic as ingest_logic
 from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
+from ckanext.opendata_th.ui import helpers as ui_helpers
+from ckanext.opendata_th.ui import search as ui_search
 
 ACTION_MODULES: list[types.ModuleType] = [
     governance_actions,
@@ -49,7 +51,7 @@ ACTION_MODULES: list[types.ModuleType] = [
 ]
 AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth, hvd_auth, api_auth]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]
-HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers, api_helpers]
+HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers, api_helpers, ui_helpers]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
 
@@ -88,6 +90,7 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "opendata_th")
 
     # IPermissionLabels: datasets that are not open are searchable by their agency only (governance)
 
@@ -111,15 +114,18 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
         ingest_jobs.on_resource_changed(resource)
 
-    # IPackageController: index the HVD flag and categories (hvd)
+    # IPackageController: index the HVD flag and categories (hvd), "has API" and ministry (ui)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return hvd_search.before_dataset_index(pkg_dict)
+        return ui_search.before_dataset_index(hvd_search.before_dataset_index(pkg_dict))
 
-    # IFacets: HVD flag and category facets (hvd)
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return ui_search.label_facets(search_results)
+
+    # IFacets: HVD flag and category facets (hvd), the public catalogue's facets in reading order (ui)
 
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
-        return hvd_search.dataset_facets(facets_dict, package_type)
+        return ui_search.dataset_facets(hvd_search.dataset_facets(facets_dict, package_type), package_type)
 
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
     # links to it), domain ckanext-opendata_th.
