@@ -15,7 +15,11 @@ setup(
     # Dependencies are pinned in requirements*.txt and installed by bin/stack.
     install_requires=[],
     entry_points={
-        "ckan.plugins": ["opendata_th = ckanext.opendata_th.plugin:OpendataThPlugin"],
+        "ckan.plugins": [
+            "opendata_th = ckanext.opendata_th.plugin:OpendataThPlugin",
+            "opendata_th_harvest = ckanext.opendata_th.plugin:OpendataThHarvestPlugin",
+            "opendata_th_ckan_harvester = ckanext.opendata_th.harvest.harvester:OpendataThCkanHarvester",
+        ],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
         "ckan.rdf.profiles": ["opendata_th = ckanext.opendata_th.dcat.profile:OpendataThProfile"],
     },

@@ -122,12 +122,15 @@ test_env() {
     echo "CKAN_SOLR_URL=http://$HOST:$SOLR_PORT/solr/ckan_test"
     echo "CKAN_SITE_ID=test.ckan.net$TEST_SUFFIX"
     echo "CKAN_REDIS_URL=redis://$HOST:$REDIS_PORT/$((2 + ${TEST_SLOT:-0}))"
+    # the agency catalogue the harvest tests run beside the central one (tests/harvest)
+    echo "ODTH_AGENCY_SQLALCHEMY_URL=postgresql://ckan_default:$DB_PASSWORD@$HOST:$PG_PORT/ckan_agency$TEST_SUFFIX"
 }
 
 init_test_databases() {
     local role
     for role in ckan_default datastore_write datastore_read; do ensure_role "$role"; done
     ensure_database "$CKAN_TEST_DB" ckan_default || true
+    ensure_database "ckan_agency$TEST_SUFFIX" ckan_default || true
     if ensure_database "$DATASTORE_TEST_DB" datastore_write; then
         pg_su -d "$DATASTORE_TEST_DB" -c "CREATE EXTENSION IF NOT EXISTS tablefunc"
         mapfile -t envs < <(test_env)

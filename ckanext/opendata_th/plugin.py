@@ -25,6 +25,10 @@ from ckanext.opendata_th.gdc import auth as gdc_auth
 from ckanext.opendata_th.governance import actions as governance_actions
 from ckanext.opendata_th.governance import auth as governance_auth
 from ckanext.opendata_th.governance import validators as governance_validators
+from ckanext.opendata_th.harvest import actions as harvest_actions
+from ckanext.opendata_th.harvest import auth as harvest_auth
+from ckanext.opendata_th.harvest import helpers as harvest_helpers
+from ckanext.opendata_th.harvest import hooks as harvest_hooks
 from ckanext.opendata_th.hvd import actions as hvd_actions
 from ckanext.opendata_th.hvd import auth as hvd_auth
 from ckanext.opendata_th.hvd import helpers as hvd_helpers
@@ -132,3 +136,32 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def i18n_domain(self) -> str:
         return "ckanext-opendata_th"
+
+
+# The central catalogue's side of harvesting (load with ckanext-harvest's `harvest`
+# and the harvester `opendata_th_ckan_harvester`): its own lists, because its
+# chained package_update auth and action would clash by name with governance's.
+HARVEST_ACTION_MODULES: list[types.ModuleType] = [harvest_actions]
+HARVEST_AUTH_MODULES: list[types.ModuleType] = [harvest_auth]
+HARVEST_HELPER_MODULES: list[types.ModuleType] = [harvest_helpers]
+
+
+@tk.blanket.actions(lambda: _public_members(HARVEST_ACTION_MODULES))
+@tk.blanket.auth_functions(lambda: _public_members(HARVEST_AUTH_MODULES))
+@tk.blanket.helpers(lambda: _public_members(HARVEST_HELPER_MODULES))
+class OpendataThHarvestPlugin(p.SingletonPlugin):
+    p.implements(p.IConfigurer)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer: provenance on the dataset page (harvest)
+
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "harvest/templates")
+
+    # IPackageController: a harvest source's API token is masked when shown or indexed (harvest)
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return harvest_hooks.after_dataset_show(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return harvest_hooks.before_dataset_index(pkg_dict)

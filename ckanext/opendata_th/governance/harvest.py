@@ -17,8 +17,9 @@ from ckanext.opendata_th.governance import rules
 HarvestScope = Literal["full", "metadata_only", "none"]
 
 # Dataset fields that describe or point to data rather than describe the
-# dataset; a metadata-only record leaves them out.
-_DATA_FIELDS = ("resources", "num_resources")
+# dataset; a metadata-only record leaves them out (`url` is the dataset's
+# link to where its data is: "no links to the data").
+_DATA_FIELDS = ("resources", "num_resources", "url")
 
 
 def is_published(dataset: Mapping[str, Any]) -> bool:

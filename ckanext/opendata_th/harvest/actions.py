@@ -1,0 +1,68 @@
+"""Actions: the harvest status, and the agency's API token kept out of every answer.
+
+ckanext-harvest shows a source's configuration in harvest_source_show,
+harvest_source_list and package_show of the source; the token in it is
+replaced by a mask there (see `hooks` for package_show and the index), and an
+update that sends the mask back keeps the stored token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.logic import auth_audit_exempt
+from ckan.types import Action, Context, DataDict
+from ckanext.harvest.model import HarvestSource
+
+from ckanext.opendata_th.harvest import sourceconfig, status
+
+__all__ = ["harvest_source_list", "harvest_source_show", "opendata_th_harvest_status", "package_update"]
+
+HARVEST_TYPE = "harvest"
+
+
+def _masked(source: Any) -> Any:
+    if isinstance(source, dict) and "config" in source:
+        return dict(source, config=sourceconfig.masked(source.get("config")))
+    return source
+
+
+@tk.side_effect_free
+def opendata_th_harvest_status(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A harvest source's last run and what it holds in the catalogue.
+
+    :param id: the harvest source's id
+    :returns: ``{source_id, title, url, type, last_run: {status, created, finished,
+        counts: {created, updated, downgraded, withdrawn, unchanged, skipped, duplicate, failed},
+        source_error, gather_errors, record_errors: [{source_identifier, stage, message}]} | None,
+        datasets: {full, metadata_only}}``
+    """
+    tk.check_access("opendata_th_harvest_status", context, data_dict)
+    source = HarvestSource.get(str(tk.get_or_bust(data_dict, "id")))
+    if source is None:
+        raise tk.ObjectNotFound()
+    return status.source_status(source)
+
+
+@tk.chained_action
+@tk.side_effect_free
+@auth_audit_exempt  # like the action it wraps: package_show checks access
+def harvest_source_show(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _masked(next_action(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def harvest_source_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return [_masked(source) for source in next_action(context, data_dict)]
+
+
+@tk.chained_action
+def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """A harvest source saved with the masked token keeps its stored token."""
+    if data_dict.get("type") == HARVEST_TYPE and "config" in data_dict:
+        stored = HarvestSource.get(str(data_dict.get("id") or ""))
+        if stored is not None:
+            data_dict = dict(data_dict, config=sourceconfig.restored(data_dict.get("config"), stored.config))
+    return next_action(context, data_dict)

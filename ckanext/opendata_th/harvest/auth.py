@@ -1,0 +1,144 @@
+"""Auth: a harvested dataset is read-only centrally, except its curation fields.
+
+The agency's catalogue is where a harvested dataset is edited; the next run
+would overwrite a central edit anyway.  Central curators may change only
+`CURATION_FIELDS` (and add the dataset to groups, which is group auth).
+The harvester itself writes with `ignore_auth`.  Sysadmins are bound too.
+The harvest status is for sysadmins and the members of the source's agency.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.authz as authz
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
+from ckanext.harvest.model import HarvestSource
+
+from ckanext.opendata_th.harvest import records
+from ckanext.opendata_th.lib.i18n import bilingual
+
+__all__ = [
+    "opendata_th_harvest_status",
+    "package_delete",
+    "package_update",
+    "resource_create",
+    "resource_delete",
+    "resource_update",
+]
+
+# Fields the central catalogue curates on a harvested dataset; the harvester keeps them on update.
+CURATION_FIELDS = frozenset({"groups"})
+# Keys that identify the dataset or are bookkeeping, not content.
+_IGNORED = frozenset(
+    {"id", "name", "metadata_modified", "metadata_created", "revision_id", "state", "__extras", "save", "_ckan_phase"}
+)
+
+
+def read_only_error() -> str:
+    return bilingual(
+        "This dataset is harvested from an agency catalogue and is read-only here; edit it at its source. "
+        "Only these fields may be changed centrally: %(fields)s",
+        fields=", ".join(sorted(CURATION_FIELDS)),
+    )
+
+
+def _norm(value: Any) -> Any:
+    if value in (None, "", [], {}):
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return sorted(json.dumps(_norm(item), sort_keys=True, ensure_ascii=False) for item in value)
+    if isinstance(value, dict):
+        if "name" in value and set(value) <= {"name", "id", "display_name", "state", "vocabulary_id"}:
+            return value["name"]  # tags as sent or as shown
+        return {key: _norm(item) for key, item in value.items() if key not in ("id", "package_id", "position")}
+    return str(value).strip().lower() if str(value).strip().lower() in ("true", "false") else str(value).strip()
+
+
+def changed_fields(data_dict: DataDict, stored: dict[str, Any]) -> set[str]:
+    """Keys of `data_dict` whose value differs from the stored dataset's (loosely: as a form would send it)."""
+    return {
+        key
+        for key, value in data_dict.items()
+        if key not in _IGNORED and not key.startswith("_") and _norm(value) != _norm(stored.get(key))
+    }
+
+
+def _harvested(context: Context, data_dict: DataDict, package_key: str = "id") -> model.Package | None:
+    ref = data_dict.get(package_key) or data_dict.get("name")
+    package = model.Package.get(ref) if ref else None
+    return package if package is not None and records.is_harvested(package.id) else None
+
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    package = _harvested(context, data_dict)
+    if package is not None:
+        stored = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package.id})
+        if changed_fields(data_dict, stored) - CURATION_FIELDS:
+            return {"success": False, "msg": read_only_error()}
+        if authz.is_sysadmin(context.get("user")):
+            return {"success": True}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    if _harvested(context, data_dict) is not None:
+        return {"success": False, "msg": read_only_error()}
+    return next_auth(context, data_dict)
+
+
+def _resource_package(data_dict: DataDict) -> model.Package | None:
+    package_id = data_dict.get("package_id")
+    if not package_id and data_dict.get("id"):
+        resource = model.Resource.get(data_dict["id"])
+        package_id = resource.package_id if resource is not None else None
+    package = model.Package.get(package_id) if package_id else None
+    return package if package is not None and records.is_harvested(package.id) else None
+
+
+def _resource_guard(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    if _resource_package(data_dict) is not None:
+        return {"success": False, "msg": read_only_error()}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def resource_create(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return _resource_guard(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def resource_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return _resource_guard(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def resource_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return _resource_guard(next_auth, context, data_dict)
+
+
+def opendata_th_harvest_status(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins (let through by CKAN) and members of the source's agency."""
+    source = HarvestSource.get(str(data_dict.get("id") or ""))
+    package = model.Package.get(source.id) if source is not None else None
+    user = context.get("user")
+    if (
+        package is not None
+        and package.owner_org
+        and user
+        and authz.has_user_permission_for_group_or_org(package.owner_org, user, "read")
+    ):
+        return {"success": True}
+    return {"success": False, "msg": bilingual("Only the source's agency and sysadmins may see its harvest status")}

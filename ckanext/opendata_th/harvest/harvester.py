@@ -1,0 +1,229 @@
+"""The CKAN / GD Catalog harvester (ckanext-harvest's gather, fetch and import stages).
+
+gather: one cheap listing of the source (ids and metadata_modified) against
+        what earlier runs saw: a record is fetched only when it is new,
+        changed or failed last time; a record the source no longer lists is
+        queued for withdrawal.  A source that is down or malformed gives a
+        gather error and nothing in the catalogue changes.
+fetch:  package_show for the record (the token goes in the header only).
+import: GD Catalog values -> codes (`mapping`), then `governance.harvest_scope`
+        decides: full (with resources, public), metadata_only (no resources
+        or links, private to the agency) or none (withdrawn if it was here).
+        The central dataset belongs to the source's agency.  A record that
+        duplicates a dataset already in the catalogue is flagged, not saved.
+Every outcome is kept on the harvest object for status and provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckanext.harvest.harvesters.base import HarvesterBase
+from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
+
+from ckanext.opendata_th import governance
+from ckanext.opendata_th.harvest import duplicates, mapping, records, sourceconfig
+from ckanext.opendata_th.harvest.remote import NotAvailable, Remote, RemoteError
+from ckanext.opendata_th.lib.i18n import bilingual
+
+log = logging.getLogger(__name__)
+
+# Set in the context of the harvester's own writes; the read-only auth chain lets these through.
+HARVEST_CONTEXT_FLAG = "opendata_th_harvest"
+
+
+def _errors_text(error: tk.ValidationError) -> str:
+    parts: list[str] = []
+    for field, messages in (error.error_dict or {}).items():
+        if isinstance(messages, list):
+            parts.append(f"{field}: " + "; ".join(str(message) for message in messages))
+        else:
+            parts.append(f"{field}: {messages}")
+    return " | ".join(parts) or str(error)
+
+
+class OpendataThCkanHarvester(HarvesterBase):
+    """Harvests CKAN catalogues with this extension and GD Catalog instances through the action API."""
+
+    def info(self) -> dict[str, str]:
+        return {
+            "name": "opendata_th_ckan",
+            "title": "CKAN / GD Catalog (opendata_th)",
+            "description": "Harvests agency CKAN and GD Catalog instances under the classification rules",
+            "form_config_interface": "Text",
+        }
+
+    def validate_config(self, config: str | None) -> str | None:
+        try:
+            sourceconfig.parse(config)
+        except sourceconfig.ConfigError as error:
+            raise ValueError(str(error)) from error
+        return config
+
+    # --- gather ----------------------------------------------------------------
+
+    def gather_stage(self, harvest_job: HarvestJob) -> list[str] | None:
+        source = harvest_job.source
+        try:
+            config = sourceconfig.parse(source.config)
+            listing = Remote(source.url, config).modified_by_id()
+        except (sourceconfig.ConfigError, RemoteError) as error:
+            log.warning("Harvest source %s: %s", source.id, error)
+            self._save_gather_error(str(error), harvest_job)
+            return None
+        seen = {} if config.force_all else records.last_seen(source.id)
+        object_ids: list[str] = []
+        for guid, modified in listing.items():
+            state, last_modified = seen.get(guid, (None, None))
+            if state == "COMPLETE" and last_modified == modified:
+                continue
+            object_ids.append(self._new_object(harvest_job, guid, "change", modified))
+        for guid, package_id in records.current_guids(source.id).items():
+            if guid not in listing:
+                object_ids.append(self._new_object(harvest_job, guid, "delete", None, package_id))
+        log.info("Harvest source %s: %d of %d records to process", source.id, len(object_ids), len(listing))
+        return object_ids
+
+    def _new_object(
+        self, job: HarvestJob, guid: str, action: str, modified: str | None, package_id: str | None = None
+    ) -> str:
+        extras = [HarvestObjectExtra(key=records.ACTION, value=action)]
+        if modified is not None:
+            extras.append(HarvestObjectExtra(key=records.SOURCE_MODIFIED, value=modified))
+        obj = HarvestObject(guid=guid, job=job, extras=extras, package_id=package_id)
+        obj.save()
+        return str(obj.id)
+
+    # --- fetch -----------------------------------------------------------------
+
+    def fetch_stage(self, harvest_object: HarvestObject) -> bool:
+        if records.extra_value(harvest_object, records.ACTION) == "delete":
+            return True
+        source = harvest_object.source
+        try:
+            remote = Remote(source.url, sourceconfig.parse(source.config))
+            dataset = remote.package_show(harvest_object.guid)
+        except NotAvailable:
+            # Deleted, or no longer readable with the agency's token: it no longer qualifies.
+            dataset = {"id": harvest_object.guid, "state": "deleted"}
+        except (sourceconfig.ConfigError, RemoteError) as error:
+            self._save_object_error(str(error), harvest_object, "Fetch")
+            records.set_extra(harvest_object, records.OUTCOME, "failed")
+            harvest_object.save()
+            return False
+        if dataset.get("name"):
+            records.set_extra(harvest_object, records.ORIGINAL_URL, remote.dataset_url(str(dataset["name"])))
+        harvest_object.content = json.dumps(dataset)
+        harvest_object.save()
+        return True
+
+    # --- import ----------------------------------------------------------------
+
+    def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        try:
+            outcome = self._import(harvest_object)
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            return self._failed(
+                harvest_object,
+                bilingual("The record does not meet the metadata standard: %(errors)s", errors=_errors_text(error)),
+            )
+        except Exception as error:  # a record must never stop the run
+            model.Session.rollback()
+            log.exception("Harvest object %s failed", harvest_object.id)
+            return self._failed(harvest_object, bilingual("The record could not be saved: %(error)s", error=str(error)))
+        records.set_extra(harvest_object, records.OUTCOME, outcome)
+        harvest_object.save()
+        if outcome == "duplicate":
+            return False
+        return "unchanged" if outcome in ("unchanged", "skipped") else True
+
+    def _failed(self, harvest_object: HarvestObject, message: str) -> bool:
+        harvest_object = HarvestObject.get(harvest_object.id)  # reloaded after the rollback
+        self._save_object_error(message, harvest_object, "Import")
+        records.set_extra(harvest_object, records.OUTCOME, "failed")
+        harvest_object.save()
+        return False
+
+    def _context(self) -> dict[str, Any]:
+        return {
+            "model": model,
+            "session": model.Session,
+            "user": self._get_user_name(),
+            "ignore_auth": True,
+            HARVEST_CONTEXT_FLAG: True,
+        }
+
+    def _import(self, harvest_object: HarvestObject) -> str:
+        source = harvest_object.source
+        existing = records.central_package(source.id, harvest_object.guid)
+        if records.extra_value(harvest_object, records.ACTION) == "delete":
+            return self._withdraw(harvest_object, existing)
+        try:
+            remote = json.loads(harvest_object.content or "")
+        except ValueError:
+            remote = None
+        if not isinstance(remote, dict):
+            raise tk.ValidationError({"content": [bilingual("The record is not a JSON object")]})
+        if remote.get("type") not in (None, "", "dataset"):
+            return self._withdraw(harvest_object, existing)
+        data = mapping.central_dict(remote)
+        scope = governance.harvest_scope(data)
+        record = governance.harvest_record(data)
+        if record is None:
+            return self._withdraw(harvest_object, existing)
+        owner_org = model.Package.get(source.id).owner_org if model.Package.get(source.id) else None
+        duplicate = duplicates.find(
+            source.id, harvest_object.guid, {**record, "name": remote.get("name")}, owner_org, existing and existing.id
+        )
+        if duplicate is not None:
+            self._save_object_error(duplicate.message(harvest_object.guid), harvest_object, "Import")
+            records.set_extra(harvest_object, records.DUPLICATE_OF, duplicate.package_id)
+            return "duplicate"
+        return self._save(harvest_object, existing, record, scope, owner_org, str(remote.get("name") or ""))
+
+    def _save(
+        self,
+        harvest_object: HarvestObject,
+        existing: model.Package | None,
+        record: dict[str, Any],
+        scope: str,
+        owner_org: str | None,
+        remote_name: str,
+    ) -> str:
+        data = dict(record, owner_org=owner_org, private=scope != "full")
+        # What governance left out of a metadata-only record is cleared, not kept from an earlier full harvest.
+        for key, empty in (("resources", []), ("url", "")):
+            data.setdefault(key, empty)
+        data.pop("state", None)
+        if existing is not None:
+            was_full = existing.state == "active" and not existing.private
+            data.update(id=existing.id, name=existing.name, state="active")
+            tk.get_action("package_update")(self._context(), data)
+            outcome = "downgraded" if was_full and scope != "full" else "updated"
+        else:
+            data["name"] = self._gen_new_name(remote_name or str(record.get("title") or ""))
+            created = tk.get_action("package_create")(self._context(), data)
+            existing = model.Package.get(created["id"])
+            outcome = "created"
+        self._make_current(harvest_object, existing.id, current=True)
+        return outcome
+
+    def _withdraw(self, harvest_object: HarvestObject, existing: model.Package | None) -> str:
+        if existing is None or existing.state != "active":
+            return "skipped"
+        tk.get_action("package_delete")(self._context(), {"id": existing.id})
+        self._make_current(harvest_object, existing.id, current=False)
+        return "withdrawn"
+
+    def _make_current(self, harvest_object: HarvestObject, package_id: str, current: bool) -> None:
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.package_id == package_id, HarvestObject.id != harvest_object.id
+        ).update({"current": False}, synchronize_session=False)
+        harvest_object.package_id = package_id
+        harvest_object.current = current
+        harvest_object.save()

@@ -1,0 +1,92 @@
+"""A harvest source's status: its last run with counts, and the error report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ckan import model
+from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError, HarvestSource
+
+from ckanext.opendata_th.harvest import records
+
+COUNTED = ("created", "updated", "downgraded", "withdrawn", "unchanged", "skipped", "duplicate", "failed")
+MAX_ERRORS = 100
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _last_job(source_id: str) -> HarvestJob | None:
+    return (
+        model.Session.query(HarvestJob)
+        .filter(HarvestJob.source_id == source_id)
+        .order_by(HarvestJob.created.desc())
+        .first()
+    )
+
+
+def _counts(job: HarvestJob) -> dict[str, int]:
+    rows = (
+        model.Session.query(records.HarvestObjectExtra.value, HarvestObject.state)
+        .join(HarvestObject, HarvestObject.id == records.HarvestObjectExtra.harvest_object_id)
+        .filter(HarvestObject.harvest_job_id == job.id, records.HarvestObjectExtra.key == records.OUTCOME)
+    )
+    counter = Counter(outcome for outcome, _state in rows)
+    return {name: counter.get(name, 0) for name in COUNTED}
+
+
+def _object_errors(job: HarvestJob) -> list[dict[str, Any]]:
+    rows = (
+        model.Session.query(HarvestObject.guid, HarvestObjectError.stage, HarvestObjectError.message)
+        .join(HarvestObjectError, HarvestObjectError.harvest_object_id == HarvestObject.id)
+        .filter(HarvestObject.harvest_job_id == job.id)
+        .order_by(HarvestObject.guid)
+        .limit(MAX_ERRORS)
+    )
+    return [{"source_identifier": guid, "stage": stage, "message": message} for guid, stage, message in rows]
+
+
+def _gather_errors(job: HarvestJob) -> list[str]:
+    rows = model.Session.query(HarvestGatherError.message).filter(HarvestGatherError.harvest_job_id == job.id)
+    return [message for (message,) in rows]
+
+
+def _held(source_id: str) -> dict[str, int]:
+    rows = (
+        model.Session.query(model.Package.private)
+        .join(HarvestObject, HarvestObject.package_id == model.Package.id)
+        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True))
+        .filter(model.Package.state == "active")
+    )
+    privacy = Counter(bool(private) for (private,) in rows)
+    return {"full": privacy.get(False, 0), "metadata_only": privacy.get(True, 0)}
+
+
+def source_status(source: HarvestSource) -> dict[str, Any]:
+    """Last run (times, status, counts, errors) and what the source holds in the catalogue now."""
+    job = _last_job(source.id)
+    last_run: dict[str, Any] | None = None
+    if job is not None:
+        counts = _counts(job)
+        gather_errors = _gather_errors(job)
+        last_run = {
+            "id": job.id,
+            "status": job.status,
+            "created": _iso(job.created),
+            "gather_started": _iso(job.gather_started),
+            "finished": _iso(job.finished),
+            "counts": counts,
+            "source_error": bool(gather_errors),
+            "gather_errors": gather_errors,
+            "record_errors": _object_errors(job),
+        }
+    return {
+        "source_id": source.id,
+        "title": source.title,
+        "url": source.url,
+        "type": source.type,
+        "last_run": last_run,
+        "datasets": _held(source.id),
+    }
