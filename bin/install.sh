@@ -3,7 +3,8 @@
 # keyed by the content of the requirement files make a second run a no-op.
 
 DEBIAN_PACKAGES=(postgresql-15 postgresql-contrib redis-server libpq-dev libmagic1 gcc python3-dev
-                 openjdk-17-jre-headless maven gettext)
+                 openjdk-17-jre-headless maven gettext
+                 chromium chromium-driver fonts-thai-tlwg npm)  # browser tests (tests/browser)
 
 install_debian_packages() {
     local missing=() p
@@ -14,6 +15,7 @@ install_debian_packages() {
     if command -v java >/dev/null && command -v mvn >/dev/null; then
         missing=("${missing[@]/openjdk-17-jre-headless/}"); missing=("${missing[@]/maven/}")
     fi
+    command -v npm >/dev/null && missing=("${missing[@]/npm/}")  # likewise any working npm
     read -r -a missing <<<"${missing[*]}"
     ((${#missing[@]})) || return 0
     say "Installing Debian packages: ${missing[*]}"
@@ -63,9 +65,23 @@ compile_translations() {
     done
 }
 
+# axe-core for the browser tests' accessibility scan, from the npm registry
+# (pinned; loaded into the page from .local/cache by tests/browser).
+AXE_CORE_VERSION=4.10.3
+install_axe_core() {
+    local dir="$CACHE/axe-core"
+    [[ -f "$dir/.complete-$AXE_CORE_VERSION" ]] && return 0
+    say "Fetching axe-core $AXE_CORE_VERSION from npm (first run only)"
+    mkdir -p "$dir"
+    npm install --no-save --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_CORE_VERSION" >"$dir/npm.log" 2>&1 \
+        || die "could not fetch axe-core; see $dir/npm.log"
+    touch "$dir/.complete-$AXE_CORE_VERSION"
+}
+
 install_all() {
     install_debian_packages
     install_python_packages
     install_solr_jars
+    install_axe_core
     compile_translations
 }
