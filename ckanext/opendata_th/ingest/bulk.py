@@ -4,20 +4,23 @@ The first version parsed every cell in Python twice (type inference, then
 conversion for COPY): ~6 000 rows/s.  Here:
 
 1. `copy_raw` streams the data rows (already decoded and split by
-   readers/detect) into an UNLOGGED all-text table with COPY, at close to
-   raw-COPY speed.  Each row carries its number in the file (`_row`, for
+   readers/detect, cells stripped and null markers made NULL by `clean`:
+   Python does that faster than btrim() with Unicode spaces) into an
+   UNLOGGED all-text table with COPY, at close to raw-COPY speed.  Each row carries its number in the file (`_row`, for
    error messages) and its position among the data rows (`_n`, the `_id`).
-2. `profile` types every column over the WHOLE table in one aggregate
-   pass.  Columns made only of numbers (the columns with millions of
-   distinct values) are typed in SQL, by regular expressions equivalent to
-   `values.parse` (tests/ingest/test_bulk.py checks that they agree).  Any
-   other column is typed by `values.parse` itself, run once per DISTINCT
-   value (Thai government tables repeat their dates, provinces and
-   categories), weighted by how often the value occurs.
+2. Columns made only of numbers (the columns with millions of distinct
+   values) are recognised while the rows stream (`NumberScan`, the grammar
+   of `values.parse` in one regular expression; a column leaves the scan
+   at its first text cell).  `profile` types every other column with
+   `values.parse` itself, run once per DISTINCT value (Thai government
+   tables repeat their dates, provinces and categories) collected by one
+   GROUP BY, weighted by how often the value occurs.  Every row counts.
 3. `fill` builds the typed table with one INSERT ... SELECT.  Number
    columns are cast in SQL; every other column is joined to a map of its
    distinct values -> COPY text (`values.to_copy`, masking) and Thai words
    (nlpO3, once per distinct value), built in batches.
+   tests/ingest/test_bulk.py checks that this path and `values` agree on
+   tricky cells.
 
 Memory stays bounded whatever the file size: rows are streamed, distinct
 values are read through a server-side cursor in batches.
@@ -29,6 +32,7 @@ import csv
 import dataclasses
 import functools
 import io
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -54,23 +58,6 @@ def whitespace() -> str:
     return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 
-@functools.cache
-def patterns() -> tuple[str, str]:
-    """(number, code) regular expressions over a stripped cell with Thai digits made ASCII.
-
-    The same grammar as `values._parse_number`: an optional sign, digits
-    with or without thousands separators, an optional fraction, an optional
-    percent sign; or the same without sign in accounting parentheses.  A
-    code is a whole number without separators that has a leading zero or
-    13+ digits: `values` keeps it as text.
-    """
-    ws = f"[{whitespace()}]*"
-    number = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?"
-    code = r"(0[0-9]+|[0-9]{13,})"
-    template = r"^([+\-−]?{n}({w}%)?|\({w}{n}({w}%)?{w}\))$"
-    return template.format(n=number, w=ws), template.format(n=code, w=ws)
-
-
 def _raw_ident(raw: str) -> sql.Composable:
     return sql.Identifier(SCHEMA, raw)
 
@@ -79,8 +66,14 @@ def _cell(index: int) -> sql.Composable:
     return sql.Identifier(f"c{index}")
 
 
-def _stripped(index: int) -> sql.Composable:
-    return sql.SQL("btrim({}, {})").format(_cell(index), sql.Literal(whitespace()))
+_MARKER_CHARS = max(len(marker) for marker in NULL_MARKERS)
+
+
+def clean(cells: Sequence[str | None]) -> list[str | None]:
+    """Cells stripped like values.parse does, NULL markers as None (the hot loop: one expression)."""
+    return [
+        None if c is None or (len(s := c.strip()) <= _MARKER_CHARS and s.lower() in NULL_MARKERS) else s for c in cells
+    ]
 
 
 # --- 1. raw rows -> all-text staging table ----------------------------------------
@@ -128,7 +121,7 @@ def copy_raw(
     width: int,
     rows: Iterable[Sequence[Any]],
 ) -> int:
-    """Create `raw` (UNLOGGED, all text) and COPY `rows` ([_n, _row, cell, ...]) into it; returns the row count."""
+    """Create `raw` (UNLOGGED, all text) and COPY `rows` ([_n, _row, *clean(cells)]) into it; returns the row count."""
     table = _raw_ident(raw)
     count = 0
 
@@ -143,7 +136,10 @@ def copy_raw(
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         cursor.execute(sql.SQL("CREATE UNLOGGED TABLE {} (_n int4, _row int4, {})").format(table, cells))
         source = _CsvSource(counted())
-        copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv)").format(table)
+        # Every cell is quoted (see _CsvSource); FORCE_NULL reads "" as NULL.
+        copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, FORCE_NULL ({}))").format(
+            table, sql.SQL(", ").join(_cell(i) for i in range(width))
+        )
         try:
             cursor.copy_expert(copy.as_string(connection), source, size=1 << 16)
         except psycopg2.Error:
@@ -162,108 +158,134 @@ def drop(connection: psycopg2.extensions.connection, *raw: str) -> None:
 # --- 2. profile: the type of every column over all rows ---------------------------------
 
 
+# values._parse_number's grammar on a stripped cell, with Thai digits in the
+# classes instead of a translate() first: an optional sign, digits with or
+# without thousands separators, a fraction, a percent sign; or the same
+# without sign in accounting parentheses.  Only ASCII and Thai digits: other
+# Unicode digits go the exact way (values.parse on distinct values).
+_D = "[0-9๐-๙]"
+_WHOLE = rf"({_D}{{1,3}}(?:,{_D}{{3}})+|{_D}+)(\.{_D}+)?"
+_SIGNED = re.compile(rf"[+\-−]?{_WHOLE}(\s*%)?")
+_BRACKETED = re.compile(rf"\(\s*{_WHOLE}(\s*%)?\s*\)")
+_THAI_DIGITS = str.maketrans(THAI, ASCII)
+
+
 @dataclasses.dataclass
 class NumberStats:
-    """What the aggregate pass found in one column."""
+    """One column seen cell by cell while it holds only numbers."""
 
-    non_null: int
-    numbers: int
-    codes: int
-    fractions: int
-    max_digits: int | None
-    percent: bool
+    numbers: int = 0
+    fractions: int = 0
+    max_abs_int: int = 0
+    percent: bool = False
+    commas: bool = False
+    plain: bool = True  # every number is ASCII digits, "," and ".": cast without translate()
+    only_numbers: bool = True  # False from the first cell that is not a number (or is a code)
 
-    @property
-    def only_numbers(self) -> bool:
-        return self.codes == 0 and self.numbers == self.non_null
+    def add(self, cell: str) -> None:
+        match = _SIGNED.fullmatch(cell)
+        if match is None and cell[0] == "(":
+            match = _BRACKETED.fullmatch(cell)
+        if match is None:
+            self.only_numbers = False
+            return
+        whole, fraction, percent = match.groups()
+        if fraction is None and "," not in whole and ((len(whole) > 1 and whole[0] in "0๐") or len(whole) >= 13):
+            self.only_numbers = False  # a code: values keeps it as text
+            return
+        self.numbers += 1
+        if "," in whole:
+            self.commas = True
+        if percent is not None or not cell.isascii() or not ("0" <= cell[0] <= "9"):
+            self.plain = False
+            # values: "12%" sets the column's percent note, "(12%)" does not
+            self.percent = self.percent or (percent is not None and cell[0] != "(")
+        if fraction is not None:
+            self.fractions += 1
+        elif len(whole) >= 10:  # shorter ones always fit int4
+            self.max_abs_int = max(self.max_abs_int, int(whole.translate(_THAI_DIGITS).replace(",", "")))
 
 
-def _normalised(index: int) -> sql.Composable:
-    """The cell stripped, NULL for a null marker, Thai digits made ASCII."""
-    stripped = _stripped(index)
-    return sql.SQL("CASE WHEN lower({s}) = ANY({markers}) THEN NULL ELSE translate({s}, {thai}, {ascii}) END").format(
-        s=stripped, markers=sql.Literal(sorted(NULL_MARKERS)), thai=sql.Literal(THAI), ascii=sql.Literal(ASCII)
-    )
+class NumberScan:
+    """Which columns hold only numbers, learnt while the rows stream into COPY.
+
+    PostgreSQL's regular expressions cost ~2 µs a cell, Python's ~0.3 µs,
+    and a column leaves the scan at its first text cell, so text columns
+    cost nothing after their first row.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.stats = [NumberStats() for _ in range(width)]
+        self._open = list(range(width))
+
+    def add(self, cells: Sequence[str | None]) -> None:
+        closed = False
+        for index in self._open:
+            cell = cells[index]
+            if cell is not None:
+                stats = self.stats[index]
+                stats.add(cell)
+                closed = closed or not stats.only_numbers
+        if closed:
+            self._open = [i for i in self._open if self.stats[i].only_numbers]
 
 
-def number_stats(connection: psycopg2.extensions.connection, raw: str, width: int) -> list[NumberStats]:
-    """One aggregate pass over the whole raw table: which columns are numbers only, and how big."""
-    number, code = patterns()
-    cells: list[sql.Composable] = []
-    flags: list[sql.Composable] = []
-    aggregates: list[sql.Composable] = []
-    for i in range(width):
-        n, isnum, iscode = (sql.Identifier(f"{name}{i}") for name in ("n", "isnum", "iscode"))
-        # Each level computed once per row (OFFSET 0 keeps PostgreSQL from
-        # inlining the expressions into every aggregate that uses them).
-        cells.append(sql.SQL("{} AS {}").format(_normalised(i), n))
-        flags.append(
-            sql.SQL("{n}, {n} ~ {number} AS {isnum}, {n} ~ {code} AS {iscode}").format(
-                n=n, number=sql.Literal(number), code=sql.Literal(code), isnum=isnum, iscode=iscode
-            )
-        )
-        aggregates.append(
+def _digits_only(column: sql.Composable) -> sql.Composable:
+    """A number cell as ASCII digits and its fraction: Thai digits mapped, signs, separators, % and spaces deleted."""
+    deleted = ",+-−()%" + whitespace()
+    return sql.SQL("translate({}, {}, {})").format(column, sql.Literal(THAI + deleted), sql.Literal(ASCII))
+
+
+def _distinct_name(raw: str, index: int) -> str:
+    return f"d{index}_{raw}"  # temporary: one per column of each sheet's raw table
+
+
+def _distinct_table(raw: str, index: int) -> sql.Composable:
+    return sql.Identifier(_distinct_name(raw, index))
+
+
+def collect_distinct(connection: psycopg2.extensions.connection, raw: str, index: int) -> None:
+    """A temporary table of the column's distinct values, their count and first row (one pass over the rows)."""
+    table = _distinct_table(raw, index)
+    with connection, connection.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
             sql.SQL(
-                "count({n}), count(*) FILTER (WHERE {isnum}), count(*) FILTER (WHERE {iscode}), "
-                "count(*) FILTER (WHERE {isnum} AND strpos({n}, '.') > 0), "
-                "max(length(regexp_replace({n}, '[^0-9]', '', 'g'))) FILTER (WHERE {isnum} AND strpos({n}, '.') = 0), "
-                "coalesce(bool_or({n} LIKE '%\\%') FILTER (WHERE {isnum}), false)"
-            ).format(n=n, isnum=isnum, iscode=iscode)
+                "CREATE TEMP TABLE {} AS SELECT {c} AS raw, count(*) AS n, min(_row) AS first_row "
+                "FROM {} WHERE {c} IS NOT NULL GROUP BY {c}"
+            ).format(table, _raw_ident(raw), c=_cell(index))
         )
-    query = sql.SQL("SELECT {} FROM (SELECT {} FROM (SELECT {} FROM {} OFFSET 0) a OFFSET 0) b").format(
-        sql.SQL(", ").join(aggregates),
-        sql.SQL(", ").join(flags),
-        sql.SQL(", ").join(cells),
-        _raw_ident(raw),
-    )
-    with connection, connection.cursor() as cursor:
-        cursor.execute(query)
-        values = cursor.fetchone()
-    return [NumberStats(*values[i * 6 : i * 6 + 6]) for i in range(width)]
-
-
-def _max_abs_int(connection: psycopg2.extensions.connection, raw: str, index: int) -> int:
-    digits = sql.SQL("regexp_replace({}, '[^0-9]', '', 'g')").format(_normalised(index))
-    with connection, connection.cursor() as cursor:
-        cursor.execute(sql.SQL("SELECT max(({})::numeric) FROM {}").format(digits, _raw_ident(raw)))
-        found = cursor.fetchone()[0]
-    return int(found or 0)
 
 
 def distinct_values(connection: psycopg2.extensions.connection, raw: str, index: int) -> Iterator[tuple[str, int, int]]:
-    """(stripped value, occurrences, first row) of every distinct non-blank value of a column, in batches."""
-    query = sql.SQL(
-        "SELECT t, count(*), min(_row) FROM (SELECT {} AS t, _row FROM {} OFFSET 0) s WHERE t <> '' GROUP BY t"
-    ).format(_stripped(index), _raw_ident(raw))
+    """(value, occurrences, first row) of every distinct value of a column, in batches."""
     # A server-side cursor: the caller holds the transaction (`with connection`).
     with connection.cursor(name=f"odth_distinct_{index}") as cursor:
         cursor.itersize = BATCH
-        cursor.execute(query)
+        cursor.execute(sql.SQL("SELECT raw, n, first_row FROM {}").format(_distinct_table(raw, index)))
         yield from cursor
 
 
-def profile(connection: psycopg2.extensions.connection, raw: str, profiles: list[ColumnProfile]) -> list[NumberStats]:
+def profile(
+    connection: psycopg2.extensions.connection, raw: str, profiles: list[ColumnProfile], scan: NumberScan
+) -> None:
     """Fill each column's ColumnProfile as if every cell had been added to it."""
-    stats = number_stats(connection, raw, len(profiles))
-    for index, (column, found) in enumerate(zip(profiles, stats, strict=True)):
+    for index, (column, found) in enumerate(zip(profiles, scan.stats, strict=True)):
         if found.only_numbers:
-            _number_profile(connection, raw, index, column, found)
+            _number_profile(column, found)
             continue
+        collect_distinct(connection, raw, index)
         with connection:
             for value, occurrences, first_row in distinct_values(connection, raw, index):
                 column.add(value, first_row, occurrences)
-    return stats
 
 
-def _number_profile(
-    connection: psycopg2.extensions.connection, raw: str, index: int, column: ColumnProfile, found: NumberStats
-) -> None:
+def _number_profile(column: ColumnProfile, found: NumberStats) -> None:
     whole = found.numbers - found.fractions
     if whole:
         column.kinds[Kind.INT] = whole
-        digits = found.max_digits or 0
-        # Up to 9 digits always fits int4; from 10 on the exact maximum decides.
-        column.max_abs_int = 10**digits - 1 if digits < 10 else _max_abs_int(connection, raw, index)
+        column.max_abs_int = found.max_abs_int
     if found.fractions:
         column.kinds[Kind.NUMERIC] = found.fractions
     column.percent = found.percent
@@ -279,7 +301,7 @@ class Target:
     index: int  # column of the raw table
     id: str
     pg_type: str
-    sql_cast: bool  # numbers cast in SQL; otherwise through a map of distinct values
+    number: NumberStats | None  # numbers cast in SQL; None: through a map of distinct values
     masked: bool = False
     indexed: bool = False  # its words go into _full_text
 
@@ -314,9 +336,11 @@ def build_map(
     `on_error(row, value)` is called for the first row whose value does not
     fit the column's type (a type override); the map is complete anyway.
     """
-    name = f"odth_map_{target.index}"
+    name = f"m{target.index}_{raw}"
     table = sql.Identifier(name)
     text_column = target.pg_type == "text"
+    if not distinct_collected(connection, raw, target.index):
+        collect_distinct(connection, raw, target.index)  # a number column typed otherwise (code header, override)
     with connection, connection.cursor() as cursor:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         cursor.execute(sql.SQL("CREATE TEMP TABLE {} (raw text, v text, tsv tsvector)").format(table))
@@ -342,12 +366,23 @@ def build_map(
     return name
 
 
-def _number_cast(index: int, pg_type: str) -> sql.Composable:
-    """sign + digits and fraction of a cell the number pattern matched, cast to the column type."""
-    n = _normalised(index)
-    return sql.SQL(
-        "((CASE WHEN {n} ~ '^[(\\-−]' THEN '-' ELSE '' END) || regexp_replace({n}, '[^0-9.]', '', 'g'))::{t}"
-    ).format(n=n, t=sql.SQL(pg_type))
+def distinct_collected(connection: psycopg2.extensions.connection, raw: str, index: int) -> bool:
+    name = sql.Identifier("pg_temp", _distinct_name(raw, index)).as_string(connection)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", (name,))
+        return bool(cursor.fetchone()[0])
+
+
+def _number_cast(index: int, pg_type: str, stats: NumberStats) -> sql.Composable:
+    """A cell of a number column cast to the column type: plain digits as they are, others rebuilt."""
+    c = sql.SQL("r.") + _cell(index)
+    if stats.plain:
+        text = sql.SQL("replace({}, ',', '')").format(c) if stats.commas else c
+        return sql.SQL("({})::{}").format(text, sql.SQL(pg_type))
+    # Sign (or accounting brackets) + digits and fraction.
+    return sql.SQL("((CASE WHEN ascii({c}) IN (40, 45, 8722) THEN '-' ELSE '' END) || {digits})::{t}").format(
+        c=c, digits=_digits_only(c), t=sql.SQL(pg_type)
+    )
 
 
 def fill(
@@ -362,13 +397,13 @@ def fill(
     joins: list[sql.Composable] = []
     words: list[sql.Composable] = []
     for target in targets:
-        if target.sql_cast:
-            columns.append(_number_cast(target.index, target.pg_type))
+        if target.number is not None:
+            columns.append(_number_cast(target.index, target.pg_type, target.number))
             continue
         alias = sql.Identifier(f"m{target.index}")
         joins.append(
-            sql.SQL("LEFT JOIN {} {} ON {}.raw = {}").format(
-                sql.Identifier(maps[target.index]), alias, alias, _stripped(target.index)
+            sql.SQL("LEFT JOIN {} {} ON {}.raw = r.{}").format(
+                sql.Identifier(maps[target.index]), alias, alias, _cell(target.index)
             )
         )
         columns.append(sql.SQL("{}.v::{}").format(alias, sql.SQL(target.pg_type)))

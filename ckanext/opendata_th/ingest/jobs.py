@@ -302,7 +302,7 @@ class Analysis:
         self.ids = column_ids.column_ids(headers)
         self.profiles = profiles
         self.raw = raw  # the all-text staging table of the rows (bulk.py)
-        self.stats: list[bulk.NumberStats] = []
+        self.scan = bulk.NumberScan(len(headers))
         self.rows = 0
         self.skipped: list[int] = []
 
@@ -328,7 +328,7 @@ def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_o
         cells = _raw_rows(itertools.chain(sample, rows), analysis, config, "encoding" in sheet.meta, progress_of)
         analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
     status.update(progress_of, phase="analysing", rows_done=analysis.rows)
-    analysis.stats = bulk.profile(connection, raw, analysis.profiles)
+    bulk.profile(connection, raw, analysis.profiles, analysis.scan)
     return analysis
 
 
@@ -337,6 +337,7 @@ def _raw_rows(
 ) -> Iterator[list[Any]]:
     """[position, row number, cells as text...] of every data row, within the limits."""
     position = 0
+    scan = analysis.scan.add
     try:
         for number, cells in detect.table_rows(rows, analysis.layout, analysis.skipped):
             position += 1
@@ -349,7 +350,9 @@ def _raw_rows(
                 # already bounded by csv.field_size_limit.
                 cells = [native_text(cell) for cell in cells]
                 _check_cells(cells, number, analysis, config)
-            yield [position, number, *cells]
+            cleaned = bulk.clean(cells)
+            scan(cleaned)
+            yield [position, number, *cleaned]
     except detect.ExtraCellsError as error:
         raise IngestError("Row %(row)s has values beyond the last column of the header", row=error.row) from error
 
@@ -449,10 +452,12 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
             pg_type=types[i],
             # Number-only columns with their inferred type are cast in SQL;
             # everything else goes through values.to_copy once per distinct value.
-            sql_cast=analysis.stats[i].only_numbers
+            number=analysis.scan.stats[i]
+            if analysis.scan.stats[i].only_numbers
             and i not in masked
             and types[i] in bulk.NUMBER_TYPES
-            and types[i] == analysis.profiles[i].pg_type(),
+            and types[i] == analysis.profiles[i].pg_type()
+            else None,
             masked=i in masked,
             indexed=types[i] == "text" and i not in masked,
         )
@@ -462,7 +467,7 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
     maps: dict[int, str] = {}
     status.update(resource_id, phase="typing")
     for target in targets:
-        if not target.sql_cast:
+        if target.number is None:
 
             def failed(row: int, value: str, target: bulk.Target = target) -> None:
                 bad.append((row, value, target))

@@ -89,7 +89,10 @@ def _finish(cursor: psycopg2.extensions.cursor, resource_id: str, columns: list[
 
     table = _ident(STAGING_SCHEMA, resource_id)
     cursor.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (_id)").format(table))
-    method = tk.config.get("ckan.datastore.default_fts_index_method") or "gist"
+    # GIN, whatever the DataStore's default (GiST): our _full_text holds exact
+    # words, GIN builds in bulk in a fraction of GiST's time and answers
+    # word lookups exactly (GiST rechecks lossy signatures).
+    method = "gin"
     cursor.execute(
         sql.SQL("CREATE INDEX {} ON {} USING {} (_full_text)").format(
             _ident(_generate_index_name(resource_id, "_full_text")), table, sql.SQL(method)
