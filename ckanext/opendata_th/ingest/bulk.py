@@ -66,17 +66,24 @@ def _cell(index: int) -> sql.Composable:
     return sql.Identifier(f"c{index}")
 
 
-_MARKER_CHARS = max(len(marker) for marker in NULL_MARKERS)
+def _case_variants(word: str) -> set[str]:
+    variants = {""}
+    for char in word:
+        variants = {v + c for v in variants for c in {char, char.upper()}}
+    return variants
+
+
+# Every spelling s with s.lower() in NULL_MARKERS ("N/A", "Null", ...): a set
+# lookup per cell instead of lower() + lookup.
+_NULLS = frozenset(variant for marker in NULL_MARKERS for variant in _case_variants(marker))
 
 
 def clean(cells: Sequence[str | None]) -> list[str | None]:
-    """Cells stripped like values.parse does, NULL markers as None (the hot loop: one expression)."""
-    return [
-        None if c is None or (len(s := c.strip()) <= _MARKER_CHARS and s.lower() in NULL_MARKERS) else s for c in cells
-    ]
-
-
-# --- 1. raw rows -> all-text staging table ----------------------------------------
+    """Cells stripped like values.parse does, NULL markers as None (the hot loop: C-level map)."""
+    try:
+        return [None if s in _NULLS else s for s in map(str.strip, cells)]  # type: ignore[arg-type]
+    except TypeError:  # None cells (short rows)
+        return [None if c is None or (s := c.strip()) in _NULLS else s for c in cells]
 
 
 class _CsvSource:
@@ -85,8 +92,10 @@ class _CsvSource:
     def __init__(self, rows: Iterator[Sequence[Any]]) -> None:
         self._rows = rows
         self._text = io.StringIO()
-        # QUOTE_ALL: a cell "\." alone on a line would otherwise end COPY's input.
-        self._writer = csv.writer(self._text, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        # Every line starts with the row's position, so no line can be the
+        # end-of-data marker "\." (a "\." after a quoted newline is inside
+        # quotes).  None is written as an unquoted empty field: NULL.
+        self._writer = csv.writer(self._text, lineterminator="\n")
         self._buffer = b""
         self.error: BaseException | None = None
 
@@ -136,10 +145,7 @@ def copy_raw(
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         cursor.execute(sql.SQL("CREATE UNLOGGED TABLE {} (_n int4, _row int4, {})").format(table, cells))
         source = _CsvSource(counted())
-        # Every cell is quoted (see _CsvSource); FORCE_NULL reads "" as NULL.
-        copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, FORCE_NULL ({}))").format(
-            table, sql.SQL(", ").join(_cell(i) for i in range(width))
-        )
+        copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv)").format(table)
         try:
             cursor.copy_expert(copy.as_string(connection), source, size=1 << 16)
         except psycopg2.Error:
@@ -183,6 +189,19 @@ class NumberStats:
     only_numbers: bool = True  # False from the first cell that is not a number (or is a code)
 
     def add(self, cell: str) -> None:
+        if cell.isascii() and cell.isdigit():  # the common case, without a regular expression
+            if (len(cell) > 1 and cell[0] == "0") or len(cell) >= 13:
+                self.only_numbers = False  # a code
+                return
+            self.numbers += 1
+            if len(cell) >= 10:
+                self.max_abs_int = max(self.max_abs_int, int(cell))
+            return
+        whole, dot, fraction = cell.partition(".")
+        if dot and cell.isascii() and whole.isdigit() and fraction.isdigit():  # 123.45
+            self.numbers += 1
+            self.fractions += 1
+            return
         match = _SIGNED.fullmatch(cell)
         if match is None and cell[0] == "(":
             match = _BRACKETED.fullmatch(cell)
