@@ -11,12 +11,15 @@ the cache until then.  Access is checked before the cache is consulted.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.opendata_th.api import query, stats, urls
+from ckanext.opendata_th.api.errors import not_found
 from ckanext.opendata_th.api.records import HIDDEN
 
 OPENAPI_VERSION = "3.1.0"
@@ -329,20 +332,27 @@ def _title(dataset: dict[str, Any]) -> str:
     return str(dataset.get("title_translated", {}).get("en") or dataset.get("title") or dataset["name"])
 
 
-def resource_document(
-    dataset: dict[str, Any], resource: dict[str, Any], columns: list[dict[str, Any]]
-) -> tuple[bytes, bool]:
-    """The document of one resource the caller was allowed to read (columns from datastore_info)."""
-    fingerprint = stats.fingerprints([resource["id"]]).get(resource["id"], "none")
-    key = f"resource:{resource['id']}:{stats.combined([fingerprint, dataset.get('metadata_modified') or ''])}"
-    return _cached(
-        key,
-        lambda: _document(
-            f"{resource.get('name') or resource['id']} — {_title(dataset)}",
-            f"API of one table of the dataset {dataset.get('title')} ({urls.docs_url(dataset)})",
-            [_entry(resource, columns)],
-        ),
-    )
+def resource_document(resource_id: str, readable: Callable[[], tuple[dict, dict, list]]) -> tuple[bytes, bool]:
+    """The document of one resource the caller may read; `readable()` gives (dataset, resource, columns)
+    and runs only when the document is not cached (it calls three actions)."""
+    resource = model.Resource.get(resource_id)
+    dataset = model.Package.get(resource.package_id) if resource else None
+    if resource is None or dataset is None:
+        raise not_found()
+    fingerprint = stats.fingerprints([resource_id]).get(resource_id)
+    if fingerprint is None:
+        raise not_found()
+    modified = f"{dataset.metadata_modified}|{resource.metadata_modified}"
+
+    def build() -> dict[str, Any]:
+        dataset_dict, resource_dict, columns = readable()
+        return _document(
+            f"{resource_dict.get('name') or resource_id} — {_title(dataset_dict)}",
+            f"API of one table of the dataset {dataset_dict.get('title')} ({urls.docs_url(dataset_dict)})",
+            [_entry(resource_dict, columns)],
+        )
+
+    return _cached(f"resource:{resource_id}:{stats.combined([fingerprint, modified])}", build)
 
 
 def dataset_document(

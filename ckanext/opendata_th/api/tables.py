@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.opendata_th import governance
 from ckanext.opendata_th.api import examples, openapi, records, urls
@@ -49,6 +50,22 @@ def _tables_of(context: dict[str, Any], dataset: dict[str, Any]) -> list[Table]:
         if columns is not None:
             found.append((resource, columns))
     return found
+
+
+def check_readable(resource_id: str) -> None:
+    """Whether the caller may read the table, asked of datastore_info's auth (governance, PDPA) only.
+
+    The cheap gate in front of a cached document: the actions themselves run
+    only when the document has to be built.
+    """
+    if model.Resource.get(resource_id) is None:
+        raise not_found()
+    try:
+        tk.check_access("datastore_info", records.context(), {"id": resource_id})
+    except tk.NotAuthorized:
+        raise forbidden() from None
+    except tk.ObjectNotFound:
+        raise not_found() from None
 
 
 def readable_resource(resource_id: str) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:

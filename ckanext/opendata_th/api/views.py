@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib import signals
 from flask import Blueprint, Response, g, request
 
@@ -38,11 +39,11 @@ def _json(payload: Any, status: int = 200) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False, default=str), status=status, content_type=errors.JSON_TYPE)
 
 
-def _last_modified(resource: dict[str, Any]) -> datetime.datetime | None:
-    stamp = resource.get("last_modified") or resource.get("metadata_modified")
-    if not stamp:
-        return None
-    return datetime.datetime.fromisoformat(stamp).replace(tzinfo=datetime.UTC)
+def _last_modified(resource_id: str) -> datetime.datetime | None:
+    """When the resource last changed; read after an action has checked access (no second auth round)."""
+    resource = model.Resource.get(resource_id)
+    stamp = resource and (resource.last_modified or resource.metadata_modified)
+    return stamp.replace(tzinfo=datetime.UTC) if stamp else None
 
 
 def _page_url(resource_id: str, cursor: str) -> str:
@@ -53,7 +54,6 @@ def _page_url(resource_id: str, cursor: str) -> str:
 
 
 def records_view(resource_id: str) -> Response:
-    found = records.resource(resource_id)
     parsed = query.parse(request.args)
     page = records.search(resource_id, parsed)
     next_url = _page_url(resource_id, page["next_cursor"]) if page["next_cursor"] else None
@@ -80,25 +80,24 @@ def records_view(resource_id: str) -> Response:
         response.headers["X-Total-Count"] = str(page["total"])
         if next_url:
             response.headers["Link"] = f'<{next_url}>; rel="next"'
-    g.odth_last_modified = _last_modified(found)
+    g.odth_last_modified = _last_modified(resource_id)
     return response
 
 
 def record_view(resource_id: str, record_id: str) -> Response:
-    found = records.resource(resource_id)
     if not record_id.isdigit() or not 0 < int(record_id) < 2**63:
         raise errors.bad_request("The record id must be a positive whole number")
     record = records.one(resource_id, int(record_id))
     usage.count(resource_id, "record")
-    g.odth_last_modified = _last_modified(found)
+    g.odth_last_modified = _last_modified(resource_id)
     return _json(record)
 
 
 def schema_view(resource_id: str) -> Response:
-    found = records.resource(resource_id)
+    fields = records.schema(resource_id)
     usage.count(resource_id, "schema")
-    g.odth_last_modified = _last_modified(found)
-    return _json({"resource_id": resource_id, "fields": records.schema(resource_id)})
+    g.odth_last_modified = _last_modified(resource_id)
+    return _json({"resource_id": resource_id, "fields": fields})
 
 
 def _document_response(text: bytes, cached: bool) -> Response:
@@ -108,9 +107,9 @@ def _document_response(text: bytes, cached: bool) -> Response:
 
 
 def resource_openapi(resource_id: str) -> Response:
-    dataset, resource, columns = tables.readable_resource(resource_id)
+    tables.check_readable(resource_id)
     usage.count(resource_id, "openapi")
-    return _document_response(*openapi.resource_document(dataset, resource, columns))
+    return _document_response(*openapi.resource_document(resource_id, lambda: tables.readable_resource(resource_id)))
 
 
 def dataset_openapi(id: str) -> Response:
