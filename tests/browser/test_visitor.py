@@ -91,7 +91,7 @@ def test_a_visitor_finds_opens_and_reads_a_dataset(server, browser, screenshots)
     # The data: the resource page, then its API documentation.
     _click(browser, browser.find_element(By.CSS_SELECTOR, ".resource-item a.heading"))
     _wait(browser, ec.url_contains("/resource/"))
-    assert "4" in browser.find_element(By.CSS_SELECTOR, ".opendata-th-ingest-status, body").text
+    assert "4" in browser.find_element(By.ID, "ingest-status").text  # rows loaded
     _check(browser, screenshots, "04-resource")
 
     _click(browser, browser.find_element(By.XPATH, "//a[.//i[contains(@class, 'fa-code')]]"))
