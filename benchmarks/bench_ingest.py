@@ -31,6 +31,7 @@ import time
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+XLOADER_VENV = os.path.join(ROOT, ".local", "xloader-venv")
 PROVINCES = [
     "กรุงเทพมหานคร",
     "เชียงใหม่",
@@ -84,6 +85,31 @@ def _dsn() -> dict[str, str]:
     }
 
 
+def _psql_base() -> tuple[list[str], dict[str, str]]:
+    dsn = _dsn()
+    env = {**os.environ, "PGPASSWORD": dsn["password"]}
+    base = [
+        "psql",
+        "-h",
+        dsn["host"],
+        "-p",
+        dsn["port"],
+        "-U",
+        dsn["user"],
+        "-d",
+        dsn["db"],
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-q",
+    ]
+    return base, env
+
+
+def _psql(command: str) -> None:
+    base, env = _psql_base()
+    subprocess.run([*base, "-c", command], env=env, check=True)
+
+
 def raw_copy(path: str) -> dict[str, float]:
     dsn = _dsn()
     table = f"bench_raw_{uuid.uuid4().hex[:8]}"
@@ -123,36 +149,48 @@ def ours_child(path: str) -> None:
         from ckanext.opendata_th.ingest import jobs, load, readers, status
 
         resource_id = str(uuid.uuid4())
+        raw = f"raw_0_{resource_id}"
+        connection = status.connect()
         started = time.monotonic()
         limits = jobs.limits()
         (sheet,) = readers.open_sheets(path, readers.sniff_format(path, "csv"), limits)
-        analysis = jobs._analyse(sheet, limits)
+        analysis = jobs._analyse(sheet, limits, connection, raw, resource_id)
         assert analysis is not None
         analysed = time.monotonic()
-        connection = status.connect()
         jobs._load_one(connection, resource_id, sheet, analysis, progress_of=resource_id)
         loaded = time.monotonic()
         load.swap(connection, resource_id)
         elapsed = time.monotonic() - started
+        jobs._drop_raw(connection, [raw])
         with connection, connection.cursor() as cursor:
             table = sql.Identifier(resource_id)
             query = sql.SQL("SELECT count(*) FROM {} WHERE _full_text @@ plainto_tsquery('simple', %s)")
             cursor.execute(query.format(table), ("ผู้สูงอายุ",))
             hits = cursor.fetchone()[0]
+            cursor.execute(
+                sql.SQL(
+                    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"
+                ),
+                (table.as_string(connection),),
+            )
+            types = [row[0] for row in cursor.fetchall()]
             cursor.execute(sql.SQL("DROP TABLE {}").format(table))
+            cursor.execute("DELETE FROM opendata_th_ingest._status WHERE resource_id = %s", (resource_id,))
         connection.close()
         print(
             json.dumps(
                 {
                     "seconds": elapsed,
-                    "infer_seconds": analysed - started,
-                    "copy_index_seconds": loaded - analysed,
+                    "read_and_type_seconds": analysed - started,
+                    "convert_index_seconds": loaded - analysed,
                     "swap_seconds": elapsed - (loaded - started),
                     "rows": analysis.rows,
-                    "types": [p.pg_type() for p in analysis.profiles],
+                    "types": types,
                     "fts_hits_ผู้สูงอายุ": hits,
                     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                }
+                },
+                ensure_ascii=False,
             )
         )
 
@@ -164,11 +202,24 @@ def ours(path: str) -> dict[str, object]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def xloader(path: str) -> dict[str, object]:
+    """(b) in xloader's own virtualenv (benchmarks/setup_xloader.sh makes it)."""
+    python = os.path.join(XLOADER_VENV, "bin", "python")
+    if not os.path.exists(python):
+        subprocess.run([os.path.join(ROOT, "benchmarks", "setup_xloader.sh")], check=True)
+    script = os.path.join(ROOT, "benchmarks", "bench_ingest_xloader.py")
+    output = subprocess.run([python, script, path], check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
+    _psql(f'DROP TABLE IF EXISTS "{uuid.UUID(str(result["resource_id"]))}" CASCADE')
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--child")
     parser.add_argument("--skip-raw", action="store_true")
+    parser.add_argument("--skip-xloader", action="store_true")
     args = parser.parse_args()
     if args.child:
         ours_child(args.child)
@@ -179,15 +230,21 @@ def main() -> None:
     if not os.path.exists(path):
         generate(path, args.rows)
     size_mb = os.path.getsize(path) / 2**20
-    print(f"file: {path} ({args.rows:,} rows, {size_mb:.1f} MB)")
+    print(f"file: {path} ({args.rows:,} rows, {size_mb:.1f} MB); load average {os.getloadavg()[0]:.2f}", flush=True)
     results: dict[str, dict[str, object]] = {}
     if not args.skip_raw:
-        results["raw COPY (psql)"] = raw_copy(path)
-    results["ours"] = ours(path)
+        results["(a) raw COPY (psql)"] = raw_copy(path)
+    if not args.skip_xloader:
+        results["(b) xloader 2.6.0"] = xloader(path)
+    results["(c) ours"] = ours(path)
     for name, result in results.items():
         seconds = float(result["seconds"])  # type: ignore[arg-type]
         rss = float(result["peak_rss_mb"])  # type: ignore[arg-type]
-        print(f"{name:18} {seconds:8.1f} s {args.rows / seconds:10,.0f} rows/s  peak RSS {rss:6.0f} MB")
+        print(f"{name:20} {seconds:8.1f} s {args.rows / seconds:10,.0f} rows/s  peak RSS {rss:6.0f} MB")
+    ours_seconds = float(results["(c) ours"]["seconds"])  # type: ignore[arg-type]
+    for name, result in results.items():
+        if name != "(c) ours":
+            print(f"ours vs {name}: {float(result['seconds']) / ours_seconds:.2f}x faster")  # type: ignore[arg-type]
     print(json.dumps(results, ensure_ascii=False, indent=1))
 
 

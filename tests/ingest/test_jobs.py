@@ -173,6 +173,45 @@ def test_bad_value_under_a_type_override_names_row_column_and_value(app, setup):
     assert search(app, resource["id"])["total"] == 2
 
 
+def test_a_type_override_in_the_data_dictionary_reloads_the_table(app, setup):
+    token, dataset = setup
+    resource = upload(app, token, "เขต,จำนวน\n1,5\n2,6\n".encode(), "t.csv", package_id=dataset["id"], name="t")
+    work()
+    assert {f["id"]: f["type"] for f in search(app, resource["id"])["fields"]}["เขต"] == "int4"
+
+    # What the data dictionary form posts: same columns, an override on one.
+    api_post(
+        app,
+        "datastore_create",
+        token,
+        resource_id=resource["id"],
+        force=True,
+        fields=[
+            {"id": "เขต", "type": "int4", "info": {"type_override": "text", "label": "เขต"}},
+            {"id": "จำนวน", "type": "int4", "info": {"label": "จำนวน"}},
+        ],
+    )
+    assert status.get(resource["id"])["state"] == status.PENDING  # queued by the override
+    work()
+    result = search(app, resource["id"], sort="_id")
+    assert {f["id"]: f["type"] for f in result["fields"]}["เขต"] == "text"
+    assert [r["เขต"] for r in result["records"]] == ["1", "2"]
+
+    # Saving the dictionary again without a change queues nothing.
+    api_post(
+        app,
+        "datastore_create",
+        token,
+        resource_id=resource["id"],
+        force=True,
+        fields=[
+            {"id": "เขต", "type": "text", "info": {"type_override": "text", "label": "เขต"}},
+            {"id": "จำนวน", "type": "int4", "info": {"label": "จำนวน"}},
+        ],
+    )
+    assert status.get(resource["id"])["state"] == status.COMPLETE
+
+
 def test_every_sheet_of_a_workbook_loads(app, setup):
     token, dataset = setup
     book = openpyxl.Workbook()

@@ -4,6 +4,8 @@
 - `opendata_th_ingest_run`: queue a (forced) re-load;
 - `opendata_th_ingest_pdpa_decide`: a data officer's PDPA decision;
 - chained `datastore_search`: Thai word segmentation of `q` on our tables;
+- chained `datastore_create`: a changed type override in the data
+  dictionary of a table we loaded queues a re-load with the new type;
 
 Auth functions are in auth.py.
 """
@@ -14,9 +16,10 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import fulltext, jobs, status
+from ckanext.opendata_th.ingest import fulltext, jobs, load, status
 
 __all__ = [
+    "datastore_create",
     "datastore_search",
     "opendata_th_ingest_pdpa_decide",
     "opendata_th_ingest_run",
@@ -113,3 +116,34 @@ def datastore_search(original: Any, context: dict[str, Any], data_dict: dict[str
         if row and row.get("rows_total") is not None:  # a table this room loaded
             data_dict = {**data_dict, "q": fulltext.search_query(q) or q, "language": fulltext.FTS_CONFIG}
     return original(context, data_dict)
+
+
+def _type_overrides(resource_id: str) -> dict[str, str] | None:
+    """{column id: type override} of a table this room loaded; None for any other table."""
+    row = status.get(resource_id)
+    if not row or row.get("rows_total") is None:
+        return None
+    connection = status.connect()
+    try:
+        dictionary = load.existing_dictionary(connection, resource_id)
+    finally:
+        connection.close()
+    return {column: str(info.get("type_override") or "") for column, info in dictionary.items()}
+
+
+@tk.chained_action
+def datastore_create(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """The data dictionary form saves through here: a new type override re-loads the table in that type."""
+    resource_id = data_dict.get("resource_id")
+    fields = data_dict.get("fields")
+    before = _type_overrides(str(resource_id)) if resource_id and isinstance(fields, list) else None
+    result = original(context, data_dict)
+    if before is not None and isinstance(fields, list):
+        after = {
+            str(field["id"]): str((field.get("info") or {}).get("type_override") or "")
+            for field in fields
+            if isinstance(field, dict) and field.get("id") and isinstance(field.get("info") or {}, dict)
+        }
+        if any(before.get(column, "") != override for column, override in after.items()):
+            jobs.enqueue(str(resource_id), force=True)
+    return result
