@@ -234,3 +234,37 @@ def test_clean_strips_like_python_and_nulls_every_spelling_of_a_marker():
         None,
         "-1",
     ]
+
+
+def _analyse_file(path: str, limits: readers.Limits) -> None:
+    resource_id = str(uuid.uuid4())
+    raw = f"raw_0_{resource_id}"
+    connection = status.connect()
+    try:
+        (sheet,) = readers.open_sheets(path, readers.sniff_format(path, None), limits)[:1]
+        jobs._analyse(sheet, limits, connection, raw, resource_id)
+    finally:
+        jobs._drop_raw(connection, [raw])
+        connection.close()
+
+
+def test_the_row_limit_stops_the_stream_with_a_clear_message(tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_text("ปี,จำนวน\n2564,1\n2565,2\n2566,3\n", encoding="utf-8")
+    with pytest.raises(readers.IngestError, match="more than 2 rows"):
+        _analyse_file(str(path), readers.Limits(max_rows=2))
+
+
+def test_a_long_workbook_cell_names_its_row_and_column(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["จังหวัด", "หมายเหตุ"])
+    book.active.append(["เชียงใหม่", "สั้น"])
+    book.active.append(["ลำปาง", "ยาว" * 20])
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    with pytest.raises(readers.IngestError) as raised:
+        _analyse_file(str(path), readers.Limits(max_cell_chars=10))
+    assert (raised.value.row, raised.value.column) == (3, "หมายเหตุ")
+    assert "more than 10 characters" in str(raised.value)
