@@ -54,7 +54,7 @@ NUMBER_TYPES = ("int4", "int8", "numeric", "float8")
 
 @functools.cache
 def whitespace() -> str:
-    """The characters Python's str.strip() removes, for btrim(): the SQL strip must be the same."""
+    """The characters Python's str.strip() removes (deleted from numbers by the SQL cast, as values.py strips them)."""
     return "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
 
 
