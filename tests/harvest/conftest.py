@@ -34,7 +34,10 @@ from tests.factories import dataset_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 CKAN = Path(sys.executable).with_name("ckan")
-CENTRAL_PLUGINS = f"{PLUGINS} harvest opendata_th_harvest opendata_th_ckan_harvester"
+# opendata_th_harvest right after opendata_th, as in the ini: its templates come before scheming's
+CENTRAL_PLUGINS = (
+    PLUGINS.replace("opendata_th ", "opendata_th opendata_th_harvest ", 1) + " harvest opendata_th_ckan_harvester"
+)
 AGENCY_PLUGINS = PLUGINS  # the agency runs this extension too
 
 
@@ -182,32 +185,40 @@ class Central:
     def harvest(self, source_id: str) -> dict[str, Any]:
         """One run through the real Redis queues, consumed the way the gather and fetch consumers do."""
         gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
-        call_action("harvest_job_create", context={"user": self.sysadmin["name"]}, source_id=source_id, run=True)
-        for consumer, callback in ((gather, queue.gather_callback), (fetch, queue.fetch_callback)):
-            while True:
-                reply = consumer.basic_get(queue="")
-                if reply[2] is None:
-                    break
-                callback(consumer, *reply)
-        call_action("harvest_jobs_run", context={"user": self.sysadmin["name"]}, source_id=source_id)
-        return self.status(source_id)
+        job = call_action("harvest_job_create", context={"user": self.sysadmin["name"]}, source_id=source_id, run=True)
+        for _attempt in range(20):
+            for consumer, callback in ((gather, queue.gather_callback), (fetch, queue.fetch_callback)):
+                while True:
+                    reply = consumer.basic_get(queue="")
+                    if reply[2] is None:
+                        break
+                    callback(consumer, *reply)
+            call_action("harvest_jobs_run", context={"user": self.sysadmin["name"]}, source_id=source_id)
+            status = self.status(source_id)
+            if status["last_run"]["status"] == "Finished":
+                assert status["last_run"]["id"] == job["id"]
+                return status
+            time.sleep(0.5)
+        raise AssertionError(f"the harvest job did not finish: {status}")
 
     def status(self, source_id: str) -> dict[str, Any]:
         return call_action("opendata_th_harvest_status", context={"user": self.sysadmin["name"]}, id=source_id)
 
 
 @pytest.fixture
-def central(clean_db: None, clean_index: None, with_request_context: None) -> Central:
+def central(clean_db: None, clean_index: None, app: Any) -> Central:
     for consumer in (queue.get_gather_consumer(), queue.get_fetch_consumer()):
         consumer.queue_purge()
     sysadmin = ckan_factories.SysadminWithToken()
     member = ckan_factories.UserWithToken()
     outsider = ckan_factories.UserWithToken()
-    org = ckan_factories.Organization(
-        name="central-agency",
-        title="กรมทดสอบ (ส่วนกลาง)",
-        users=[{"name": member["name"], "capacity": "editor"}],
-    )
+    # organization_show's dataset search reads the request's language (ui room's facet labels)
+    with app.flask_app.test_request_context():
+        org = ckan_factories.Organization(
+            name="central-agency",
+            title="กรมทดสอบ (ส่วนกลาง)",
+            users=[{"name": member["name"], "capacity": "editor"}],
+        )
     return Central(sysadmin=sysadmin, org=org, member=member, outsider=outsider)
 
 

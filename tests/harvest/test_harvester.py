@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 from ckan import model
+from ckan.tests.helpers import call_action
 
-from tests.harvest.conftest import CENTRAL_PLUGINS, AgencyCatalogue, Central, central_show
-from tests.helpers import api_get
+from ckanext.opendata_th.harvest.helpers import opendata_th_harvest_duplicates, opendata_th_harvest_provenance
+from tests.factories import dataset_dict
+from tests.harvest.conftest import CENTRAL_PLUGINS, AgencyCatalogue, Central, central_show, free_port
+from tests.helpers import api_get, api_post
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", CENTRAL_PLUGINS), pytest.mark.usefixtures("with_plugins")]
 
@@ -25,6 +28,11 @@ def _by_guid(source_id: str) -> dict[str, model.Package]:
         .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True))
     )
     return {guid: package for guid, package in rows}
+
+
+def _source_fields(source: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "name", "title", "url", "source_type", "owner_org", "frequency", "config")
+    return {key: source[key] for key in keys}
 
 
 def test_first_run_takes_what_governance_allows(agency_catalogue: AgencyCatalogue, central: Central, app: Any):
@@ -53,7 +61,163 @@ def test_first_run_takes_what_governance_allows(agency_catalogue: AgencyCatalogu
     assert [d["name"] for d in anonymous["results"]] == [full["name"]]
     api_get(app, "package_show", status=403, id=inventory["name"])
     catalogue = app.get("/catalog.ttl").get_data(as_text=True)
-    assert full["name"] in catalogue and inventory["name"] not in catalogue
+    assert full["id"] in catalogue and inventory["id"] not in catalogue
     # the agency's member at the centre sees it
     member = api_get(app, "package_show", token=central.member["token"], id=inventory["name"])["result"]
     assert member["resources"] == []
+
+
+def test_changes_at_the_source_are_reflected_on_the_next_run(agency_catalogue: AgencyCatalogue, central: Central):
+    org, token = agency_catalogue.new_agency()
+    kept = agency_catalogue.dataset(org, title="ชุดที่คงอยู่")
+    private = agency_catalogue.dataset(org, title="ชุดที่จะปิด")
+    reclassified = agency_catalogue.dataset(
+        org, title="ชุดที่จะเปลี่ยนชั้น", resources=[{"url": "http://a.go.th/r.csv", "name": "ข้อมูล"}]
+    )
+    deleted = agency_catalogue.dataset(org, title="ชุดที่จะลบ")
+    source = central.source(agency_catalogue.url, api_token=token, organization=org)
+    assert central.harvest(source["id"])["last_run"]["counts"]["created"] == 4
+
+    # nothing changed: nothing fetched
+    again = central.harvest(source["id"])["last_run"]["counts"]
+    assert sum(again.values()) == 0, again
+
+    agency_catalogue.call("package_patch", id=kept["id"], title="ชุดที่คงอยู่ (ปรับปรุง)")
+    # made private without consent: withdrawn (a public dataset had consent forced on, so it is withdrawn explicitly)
+    agency_catalogue.call("package_patch", id=private["id"], private=True, allow_harvest="false")
+    agency_catalogue.call(
+        "package_patch",
+        id=reclassified["id"],
+        private=True,
+        data_category="internal",
+        data_classification="internal",
+        allow_harvest="true",
+    )
+    agency_catalogue.call("package_delete", id=deleted["id"])
+
+    counts = central.harvest(source["id"])["last_run"]["counts"]
+    assert (counts["updated"], counts["withdrawn"], counts["downgraded"], counts["failed"]) == (1, 2, 1, 0), counts
+    held = _by_guid(source["id"])
+    assert set(held) == {kept["id"], reclassified["id"]}
+    assert central_show(held[kept["id"]].id)["title"] == "ชุดที่คงอยู่ (ปรับปรุง)"
+    downgraded = central_show(held[reclassified["id"]].id)
+    assert downgraded["private"] is True and downgraded["resources"] == []
+    assert downgraded["data_classification"] == "internal"
+    for gone in (private, deleted):
+        assert model.Session.query(model.Package).filter_by(name=gone["name"], state="active").count() == 0
+
+    # consent given again: the withdrawn dataset comes back, in the same central record
+    agency_catalogue.call("package_patch", id=private["id"], allow_harvest="true")
+    counts = central.harvest(source["id"])["last_run"]["counts"]
+    assert counts["updated"] == 1, counts
+    assert private["id"] in _by_guid(source["id"])
+
+
+def test_harvested_datasets_are_read_only_except_curation(
+    agency_catalogue: AgencyCatalogue, central: Central, app: Any
+):
+    org, token = agency_catalogue.new_agency()
+    remote = agency_catalogue.dataset(org, resources=[{"url": "http://a.go.th/r.csv", "name": "ข้อมูล"}])
+    source = central.source(agency_catalogue.url, api_token=token, organization=org)
+    central.harvest(source["id"])
+    local = central_show(_by_guid(source["id"])[remote["id"]].id)
+    with app.flask_app.test_request_context():  # group_show searches datasets with the request's language (ui)
+        group = call_action("group_create", context={"user": central.sysadmin["name"]}, name="curated-theme")
+
+    for who in (central.member["token"], central.sysadmin["token"]):
+        error = api_post(app, "package_patch", token=who, status=403, id=local["id"], title="แก้ที่ส่วนกลาง")
+        assert "read-only" in error["error"]["message"]
+        api_post(app, "resource_create", token=who, status=403, package_id=local["id"], url="http://x.go.th/y.csv")
+        api_post(app, "resource_delete", token=who, status=403, id=local["resources"][0]["id"])
+        api_post(app, "package_delete", token=who, status=403, id=local["id"])
+    # curation: groups may change, and sending the dataset back unchanged is not an edit
+    patched = api_post(
+        app, "package_patch", token=central.sysadmin["token"], id=local["id"], groups=[{"name": group["name"]}]
+    )["result"]
+    assert [g["name"] for g in patched["groups"]] == ["curated-theme"]
+    # the next run keeps the central curation
+    agency_catalogue.call("package_patch", id=remote["id"], notes="คำอธิบายใหม่")
+    central.harvest(source["id"])
+    refreshed = central_show(local["id"])
+    assert refreshed["notes"] == "คำอธิบายใหม่" and [g["name"] for g in refreshed["groups"]] == ["curated-theme"]
+    # provenance is kept and shown on the page
+    provenance = opendata_th_harvest_provenance(local["id"])
+    assert provenance is not None
+    assert provenance["source_identifier"] == remote["id"]
+    assert provenance["original_url"] == f"{agency_catalogue.url}/dataset/{remote['name']}"
+    assert provenance["first_harvested"] < provenance["last_harvested"]
+    page = app.get(f"/dataset/{local['name']}").get_data(as_text=True)
+    assert provenance["original_url"] in page and remote["id"] in page
+
+
+def test_token_is_never_shown(agency_catalogue: AgencyCatalogue, central: Central, app: Any):
+    org, token = agency_catalogue.new_agency()
+    source = central.source(agency_catalogue.url, api_token=token, organization=org)
+    sysadmin = central.sysadmin["token"]
+    shown = [
+        api_get(app, "harvest_source_show", token=sysadmin, id=source["id"])["result"],
+        api_get(app, "package_show", token=sysadmin, id=source["id"])["result"],
+        *api_get(app, "harvest_source_list", token=sysadmin)["result"],
+        *api_get(app, "package_search", token=sysadmin, fq="dataset_type:harvest")["result"]["results"],
+    ]
+    assert shown and all(token not in json.dumps(item) for item in shown)
+    assert all(json.loads(item["config"])["api_token"] == "********" for item in shown if "config" in item)
+    # saving the source back with the mask keeps the real token, and the harvest still reads private metadata
+    api_post(app, "harvest_source_update", token=sysadmin, **{**_source_fields(source), "config": shown[0]["config"]})
+    agency_catalogue.dataset(org, **RESTRICTED, allow_harvest="true")
+    assert central.harvest(source["id"])["last_run"]["counts"]["created"] == 1
+
+
+def test_status_for_sysadmins_and_the_agency_only(agency_catalogue: AgencyCatalogue, central: Central, app: Any):
+    org, token = agency_catalogue.new_agency()
+    agency_catalogue.dataset(org)
+    source = central.source(agency_catalogue.url, api_token=token, organization=org)
+    central.harvest(source["id"])
+    for who in (central.member["token"], central.sysadmin["token"]):
+        status = api_get(app, "opendata_th_harvest_status", token=who, id=source["id"])["result"]
+        assert status["last_run"]["counts"]["created"] == 1 and status["datasets"] == {"full": 1, "metadata_only": 0}
+    api_get(app, "opendata_th_harvest_status", token=central.outsider["token"], status=403, id=source["id"])
+    api_get(app, "opendata_th_harvest_status", status=403, id=source["id"])
+
+
+def test_a_source_that_is_down_changes_nothing(agency_catalogue: AgencyCatalogue, central: Central):
+    org, token = agency_catalogue.new_agency()
+    remote = agency_catalogue.dataset(org)
+    source = central.source(agency_catalogue.url, api_token=token, organization=org)
+    central.harvest(source["id"])
+    # the agency moves: its old address answers nothing
+    call_action(
+        "harvest_source_update",
+        context={"user": central.sysadmin["name"]},
+        **{**_source_fields(source), "url": f"http://127.0.0.1:{free_port()}"},
+    )
+    status = central.harvest(source["id"])["last_run"]
+    assert status["source_error"] and "could not be reached" in status["gather_errors"][0]
+    assert remote["id"] in _by_guid(source["id"])
+    assert central_show(_by_guid(source["id"])[remote["id"]].id)["state"] == "active"
+
+
+def test_the_same_dataset_twice_is_flagged_not_duplicated(agency_catalogue: AgencyCatalogue, central: Central):
+    org, token = agency_catalogue.new_agency()
+    remote = agency_catalogue.dataset(org)
+    # published directly at the centre under the same name by the same agency
+    direct = call_action(
+        "package_create",
+        context={"user": central.sysadmin["name"]},
+        **dataset_dict(name=remote["name"], owner_org=central.org["id"]),
+    )
+    first = central.source(agency_catalogue.url, api_token=token, organization=org)
+    status = central.harvest(first["id"])["last_run"]
+    assert status["counts"]["duplicate"] == 1 and status["counts"]["created"] == 0
+    assert direct["name"] in status["record_errors"][0]["message"]
+    assert opendata_th_harvest_duplicates(direct["id"])[0]["source_identifier"] == remote["id"]
+
+    # two sources of one agency catalogue: the second is flagged
+    other = agency_catalogue.dataset(org)
+    second = central.source(agency_catalogue.url, api_token=token, organization=org, timeout=20)
+    central.harvest(first["id"])
+    status = central.harvest(second["id"])["last_run"]
+    assert status["counts"]["duplicate"] == 2, status
+    assert (
+        model.Session.query(model.Package).filter(model.Package.title == other["title"]).count() == 2
+    )  # remote+direct

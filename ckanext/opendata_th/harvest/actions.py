@@ -15,7 +15,7 @@ from ckan.logic import auth_audit_exempt
 from ckan.types import Action, Context, DataDict
 from ckanext.harvest.model import HarvestSource
 
-from ckanext.opendata_th.harvest import sourceconfig, status
+from ckanext.opendata_th.harvest import auth, sourceconfig, status
 
 __all__ = ["harvest_source_list", "harvest_source_show", "opendata_th_harvest_status", "package_update"]
 
@@ -23,9 +23,14 @@ HARVEST_TYPE = "harvest"
 
 
 def _masked(source: Any) -> Any:
-    if isinstance(source, dict) and "config" in source:
-        return dict(source, config=sourceconfig.masked(source.get("config")))
-    return source
+    if not isinstance(source, dict):
+        return source
+    masked = {
+        key: (sourceconfig.MASK if key in sourceconfig.TOKEN_KEYS and value else value) for key, value in source.items()
+    }
+    if "config" in masked:
+        masked["config"] = sourceconfig.masked(masked.get("config"))
+    return masked
 
 
 @tk.side_effect_free
@@ -54,13 +59,22 @@ def harvest_source_show(next_action: Action, context: Context, data_dict: DataDi
 
 @tk.chained_action
 @tk.side_effect_free
+@auth_audit_exempt  # like the action it wraps
 def harvest_source_list(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return [_masked(source) for source in next_action(context, data_dict)]
 
 
 @tk.chained_action
 def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
-    """A harvest source saved with the masked token keeps its stored token."""
+    """A harvest source saved with the masked token keeps its stored token; harvested datasets stay read-only.
+
+    The read-only rule is also checked here because CKAN lets sysadmins
+    through the package_update auth chain before it runs (its outermost link,
+    governance's, does not bind sysadmins).  Internal writes (`ignore_auth`:
+    the harvester, background jobs) are not edits by a person.
+    """
+    if not context.get("ignore_auth"):
+        auth.refuse_central_edit(data_dict)
     if data_dict.get("type") == HARVEST_TYPE and "config" in data_dict:
         stored = HarvestSource.get(str(data_dict.get("id") or ""))
         if stored is not None:

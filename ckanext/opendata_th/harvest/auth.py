@@ -3,7 +3,8 @@
 The agency's catalogue is where a harvested dataset is edited; the next run
 would overwrite a central edit anyway.  Central curators may change only
 `CURATION_FIELDS` (and add the dataset to groups, which is group auth).
-The harvester itself writes with `ignore_auth`.  Sysadmins are bound too.
+The harvester itself writes with `ignore_auth`.  Sysadmins are bound too
+(for package_update by the chained action, see actions.py).
 The harvest status is for sysadmins and the members of the source's agency.
 """
 
@@ -69,29 +70,39 @@ def changed_fields(data_dict: DataDict, stored: dict[str, Any]) -> set[str]:
     }
 
 
-def _harvested(context: Context, data_dict: DataDict, package_key: str = "id") -> model.Package | None:
-    ref = data_dict.get(package_key) or data_dict.get("name")
+def _harvested(data_dict: DataDict) -> model.Package | None:
+    ref = data_dict.get("id") or data_dict.get("name")
     package = model.Package.get(ref) if ref else None
     return package if package is not None and records.is_harvested(package.id) else None
+
+
+def _edits_harvested(data_dict: DataDict) -> bool:
+    """Whether `data_dict` would change more than curation fields of a harvested dataset."""
+    package = _harvested(data_dict)
+    if package is None:
+        return False
+    stored = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package.id})
+    return bool(changed_fields(data_dict, stored) - CURATION_FIELDS)
+
+
+def refuse_central_edit(data_dict: DataDict) -> None:
+    """NotAuthorized for an edit of a harvested dataset beyond its curation fields."""
+    if _edits_harvested(data_dict):
+        raise tk.NotAuthorized(read_only_error())
 
 
 @tk.chained_auth_function
 @tk.auth_sysadmins_check
 def package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    package = _harvested(context, data_dict)
-    if package is not None:
-        stored = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package.id})
-        if changed_fields(data_dict, stored) - CURATION_FIELDS:
-            return {"success": False, "msg": read_only_error()}
-        if authz.is_sysadmin(context.get("user")):
-            return {"success": True}
+    if _edits_harvested(data_dict):
+        return {"success": False, "msg": read_only_error()}
     return next_auth(context, data_dict)
 
 
 @tk.chained_auth_function
 @tk.auth_sysadmins_check
 def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    if _harvested(context, data_dict) is not None:
+    if _harvested(data_dict) is not None:
         return {"success": False, "msg": read_only_error()}
     return next_auth(context, data_dict)
 

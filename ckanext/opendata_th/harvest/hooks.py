@@ -11,8 +11,14 @@ HARVEST_TYPE = "harvest"
 
 
 def _mask_dict(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("type") == HARVEST_TYPE and data.get("config"):
+    """Masks in place: ckanext-harvest's show schema also copies config keys to the top level."""
+    if data.get("type") != HARVEST_TYPE:
+        return data
+    if data.get("config"):
         data["config"] = sourceconfig.masked(data["config"])
+    for key in sourceconfig.TOKEN_KEYS:
+        if data.get(key):
+            data[key] = sourceconfig.MASK
     return data
 
 
@@ -29,4 +35,7 @@ def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
             pkg_dict[key] = json.dumps(_mask_dict(json.loads(pkg_dict[key])))
     if pkg_dict.get("config"):
         pkg_dict["config"] = sourceconfig.masked(pkg_dict["config"])
+    for key in sourceconfig.TOKEN_KEYS:
+        pkg_dict.pop(key, None)
+        pkg_dict.pop(f"extras_{key}", None)
     return pkg_dict
