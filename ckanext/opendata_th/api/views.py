@@ -12,6 +12,7 @@ import datetime
 import gzip
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -40,7 +41,11 @@ def _json(payload: Any, status: int = 200) -> Response:
 
 
 def _last_modified(resource_id: str) -> datetime.datetime | None:
-    """When the resource last changed; read after an action has checked access (no second auth round)."""
+    """When the resource last changed; read after an action has checked access (no second auth round).
+
+    A `datastore_upsert` does not touch the resource, so revalidation relies
+    on the ETag (a hash of the body, checked first) rather than on this date.
+    """
     resource = model.Resource.get(resource_id)
     stamp = resource and (resource.last_modified or resource.metadata_modified)
     return stamp.replace(tzinfo=datetime.UTC) if stamp else None
@@ -48,8 +53,6 @@ def _last_modified(resource_id: str) -> datetime.datetime | None:
 
 def _page_url(resource_id: str, cursor: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"] + [("cursor", cursor)]
-    from urllib.parse import urlencode
-
     return f"{urls.site()}{urls.records_path(resource_id)}?{urlencode(args)}"
 
 
