@@ -85,6 +85,7 @@ start_app() {
         nohup "$CKAN" -c "$CKAN_INI" jobs worker >"$RUN/worker.log" 2>&1 &
         echo $! >"$RUN/worker.pid"
     fi
+    start_harvest_consumers
     local i
     for ((i = 0; i < 120; i++)); do
         curl -fsS "http://$HOST:$WEB_PORT/api/3/action/status_show" >/dev/null 2>&1 && return 0
@@ -92,6 +93,17 @@ start_app() {
         sleep 0.5
     done
     die "the web app did not answer within 60s; see its log: $RUN/web.log"
+}
+
+# ckanext-harvest's queue consumers (Redis): gather lists a source, fetch imports its records.
+start_harvest_consumers() {
+    local stage
+    for stage in gather fetch; do
+        pid_alive "harvest-$stage" && continue
+        say "Starting the harvest $stage consumer"
+        nohup "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer" >"$RUN/harvest-$stage.log" 2>&1 &
+        echo $! >"$RUN/harvest-$stage.pid"
+    done
 }
 
 print_welcome() {
