@@ -77,3 +77,13 @@ def test_a_private_dataset_is_in_no_facet_count_for_the_public(app, catalogue):
     assert _names({"result": result}) == {"elderly"}
     counts = {item["name"]: item["count"] for item in result["search_facets"]["organization"]["items"]}
     assert counts == {"nso": 1}
+
+
+def test_facets_are_labelled_outside_a_request_too(catalogue):
+    # package_search runs from the CLI, background jobs and organization_show
+    # (which searches the agency's datasets); no request, the site's language.
+    import ckan.plugins.toolkit as tk
+
+    result = tk.get_action("package_search")({"ignore_auth": True}, {"facet.field": '["data_type"]'})
+    labels = {item["name"]: item["display_name"] for item in result["search_facets"]["data_type"]["items"]}
+    assert labels["gis"] == "Geospatial (GIS) data"

@@ -14,6 +14,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
+from flask import has_request_context
 
 from ckanext.opendata_th import vocab
 
@@ -81,9 +82,14 @@ def item_label(facet: str, value: str, lang: str) -> str | None:
     return terms.label_of(value, lang) if value in terms else None
 
 
+def _lang() -> str:
+    """The request's language; the site's default outside a request (CLI, jobs, scripts)."""
+    return get_lang() if has_request_context() else str(tk.config.get("ckan.locale_default") or "en")
+
+
 def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     """Facet items named by their vocabulary labels in the reader's language, not codes."""
-    lang = get_lang()
+    lang = _lang()
     for facet, found in (search_results.get("search_facets") or {}).items():
         for item in found.get("items", []):
             label = item_label(facet, item["name"], lang)
