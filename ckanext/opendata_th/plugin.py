@@ -13,6 +13,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from ckanext.opendata_th import gdc, governance, helpers
 from ckanext.opendata_th.api import actions as api_actions
@@ -29,6 +30,7 @@ from ckanext.opendata_th.harvest import actions as harvest_actions
 from ckanext.opendata_th.harvest import auth as harvest_auth
 from ckanext.opendata_th.harvest import helpers as harvest_helpers
 from ckanext.opendata_th.harvest import hooks as harvest_hooks
+from ckanext.opendata_th.harvest import rdf as harvest_rdf
 from ckanext.opendata_th.hvd import actions as hvd_actions
 from ckanext.opendata_th.hvd import auth as hvd_auth
 from ckanext.opendata_th.hvd import helpers as hvd_helpers
@@ -152,6 +154,7 @@ HARVEST_HELPER_MODULES: list[types.ModuleType] = [harvest_helpers]
 class OpendataThHarvestPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigurer: provenance on the dataset page (harvest)
 
@@ -165,3 +168,11 @@ class OpendataThHarvestPlugin(p.SingletonPlugin):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return harvest_hooks.before_dataset_index(pkg_dict)
+
+    # IDCATRDFHarvester: required fields DCAT-AP cannot carry, from the source's defaults (harvest)
+
+    def before_create(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
+        harvest_rdf.complete(dataset_dict, harvest_object.source.config)
+
+    def before_update(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
+        harvest_rdf.complete(dataset_dict, harvest_object.source.config)

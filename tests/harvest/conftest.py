@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CKAN = Path(sys.executable).with_name("ckan")
 # opendata_th_harvest right after opendata_th, as in the ini: its templates come before scheming's
 CENTRAL_PLUGINS = (
-    PLUGINS.replace("opendata_th ", "opendata_th opendata_th_harvest ", 1) + " harvest opendata_th_ckan_harvester"
+    PLUGINS.replace("opendata_th ", "opendata_th opendata_th_harvest ", 1)
+    + " harvest opendata_th_ckan_harvester dcat_rdf_harvester"
 )
 AGENCY_PLUGINS = PLUGINS  # the agency runs this extension too
 
