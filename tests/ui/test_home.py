@@ -60,3 +60,16 @@ def test_home_search_suggests_as_you_type(app, catalogue):
     assert field is not None and field["data-module"] == "opendata-th-suggest"
     assert page.select_one(f"datalist#{field['list']}") is not None
     assert field.get("aria-label")
+
+
+def test_most_used_lists_the_datasets_whose_data_is_used_most(app, catalogue):
+    from ckanext.opendata_th.api import usage
+
+    page = BeautifulSoup(app.get("/").get_data(as_text=True), "html.parser")
+    assert page.select_one(".opendata-th-home-popular") is None  # nothing used yet
+    for _ in range(3):
+        usage.count(catalogue["elderly"]["resources"][0]["id"], "download")
+    page = BeautifulSoup(app.get("/").get_data(as_text=True), "html.parser")
+    popular = page.select_one(".opendata-th-home-popular")
+    assert popular is not None
+    assert [link.text for link in popular.select("li > a")] == ["จำนวนผู้สูงอายุจำแนกตามจังหวัด"]

@@ -26,7 +26,7 @@ def _ui_msgids() -> list[str]:
     msgids = [title for title, _vocabulary in search.FACETS.values() if title not in ("Groups", "Formats", "Tags")]
     msgids = [msgid for msgid in msgids if msgid != "Licenses"]
     msgids += [title for _key, title, _fields in metadata.GROUPS] + [metadata.MORE[1]]
-    msgids += [title for _key, title, _sort, _fq in helpers.HOME_LISTS]
+    msgids += [title for _key, title, _sort, _fq in helpers.HOME_LISTS] + [helpers.MOST_USED[1]]
     return msgids
 
 
