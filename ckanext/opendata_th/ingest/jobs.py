@@ -213,10 +213,12 @@ def _run(resource_id: str, force: bool) -> None:
             if not tables:
                 raise IngestError("The file has no table to load")
             targets = _targets(context, resource, tables)
-            for target_id, (sheet, analysis) in targets:
-                _load_one(connection, target_id, sheet, analysis, progress_of=resource_id)
+            pdpa_states = {
+                target_id: _load_one(connection, target_id, sheet, analysis, progress_of=resource_id)
+                for target_id, (sheet, analysis) in targets
+            }
             for target_id, _ in targets:
-                _publish(context, target_id)
+                _publish(context, target_id, pdpa_states[target_id])
         finally:
             _drop_raw(connection, raw_tables)
             connection.close()
@@ -418,7 +420,8 @@ def _create_sheet_resource(context: dict[str, Any], parent: dict[str, Any], shee
 # --- load (pass 2) ----------------------------------------------------------------------
 
 
-def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysis, progress_of: str) -> None:
+def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysis, progress_of: str) -> str:
+    """Stage the new table; returns the PDPA state it is to be published with (see _publish)."""
     current = status.get(resource_id) or {}
     dictionary = load.existing_dictionary(connection, resource_id)
     actions: dict[str, str] = current.get("pdpa_actions") or {}
@@ -431,6 +434,12 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
         for i in keep
     ]
     unresolved = [p for p in personal if actions.get(p["id"]) not in ("drop", "mask")]
+    pdpa_state = _pdpa_state(current, unresolved, personal)
+    # The published table is still the old one until the swap: its guard may
+    # only be raised now (new personal columns close it at once), never
+    # lowered, or a held table would open before its masked or dropped
+    # replacement exists, and stay open if this load fails.
+    raised = {"pdpa_state": pdpa_state} if pdpa_state == status.PDPA_PENDING else {}
     status.update(
         resource_id,
         state=status.RUNNING,
@@ -441,7 +450,7 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
         rows_total=analysis.rows,
         rows_done=0,
         pii_columns=personal or None,
-        pdpa_state=_pdpa_state(current, unresolved, personal),
+        **raised,
         notes={"skipped_rows": analysis.skipped} if analysis.skipped else None,
     )
 
@@ -489,6 +498,7 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
 
     load.stage(connection, resource_id, columns, fill)
     status.update(resource_id, phase="swapping")
+    return pdpa_state
 
 
 def _personal_columns(analysis: Analysis) -> list[dict[str, Any]]:
@@ -536,10 +546,15 @@ def _info(analysis: Analysis, index: int, previous: dict[str, Any] | None, maske
     }
 
 
-def _publish(context: dict[str, Any], resource_id: str) -> None:
+def _publish(context: dict[str, Any], resource_id: str, pdpa_state: str) -> None:
+    """Swap the staged table in; its PDPA state changes in the same transaction, never on a failure."""
+
+    def set_pdpa_state(cursor: Any) -> None:
+        status.update_in(cursor, resource_id, pdpa_state=pdpa_state)
+
     connection = status.connect()
     try:
-        load.swap(connection, resource_id)
+        load.swap(connection, resource_id, also=set_pdpa_state)
     finally:
         connection.close()
     resource = tk.get_action("resource_show")(context, {"id": resource_id})

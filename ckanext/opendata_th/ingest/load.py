@@ -112,8 +112,16 @@ def _finish(cursor: psycopg2.extensions.cursor, resource_id: str, columns: list[
         )
 
 
-def swap(connection: psycopg2.extensions.connection, resource_id: str) -> None:
-    """Publish the staged table in place of the current one, in one transaction."""
+def swap(
+    connection: psycopg2.extensions.connection,
+    resource_id: str,
+    also: Callable[[psycopg2.extensions.cursor], None] | None = None,
+) -> None:
+    """Publish the staged table in place of the current one, in one transaction.
+
+    `also(cursor)` runs in that transaction: what must become true exactly
+    when the new table does (its PDPA state) commits with it or not at all.
+    """
     read_role = sa.engine.make_url(tk.config["ckan.datastore.read_url"]).username
     public = _ident("public", resource_id)
     with connection, connection.cursor() as cursor:
@@ -134,6 +142,8 @@ def swap(connection: psycopg2.extensions.connection, resource_id: str) -> None:
         cursor.execute("SELECT to_regproc('public.update_cached_table_row_count') IS NOT NULL")
         if cursor.fetchone()[0]:
             cursor.execute("SELECT public.update_cached_table_row_count(%s)", (resource_id,))
+        if also is not None:
+            also(cursor)
 
 
 def existing_dictionary(connection: psycopg2.extensions.connection, resource_id: str) -> dict[str, dict[str, Any]]:

@@ -136,6 +136,12 @@ def get(resource_id: str) -> dict[str, Any] | None:
 
 def update(resource_id: str, **values: Any) -> None:
     """Insert or update the resource's row with `values` (column names of COLUMNS)."""
+    with _cursor() as cursor:
+        update_in(cursor, resource_id, **values)
+
+
+def update_in(cursor: psycopg2.extensions.cursor, resource_id: str, **values: Any) -> None:
+    """`update` inside the caller's transaction, so it commits (or not) with the caller's work."""
     unknown = set(values) - set(COLUMNS)
     if unknown:
         raise ValueError(f"unknown status columns {sorted(unknown)}")
@@ -151,8 +157,7 @@ def update(resource_id: str, **values: Any) -> None:
         if values
         else sql.SQL("resource_id = EXCLUDED.resource_id"),
     )
-    with _cursor() as cursor:
-        cursor.execute(statement, [resource_id, *(_value(k, v) for k, v in values.items())])
+    cursor.execute(statement, [resource_id, *(_value(k, v) for k, v in values.items())])
 
 
 def children(parent_id: str) -> list[dict[str, Any]]:
