@@ -51,6 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     ini = site.write_ini(work / "ckan.ini", port, work / "storage")
     test_helpers.reset_db()
     site.migrate(ini, "activity")
+    site.clear_jobs(ini)  # a fresh catalogue inherits no queued load of a dataset now gone
     search.clear_all()
     sysadmin = factories.SysadminWithToken()
     with site.running(ini, port, site.LOCAL / "run" / f"browser-{os.environ.get('CKAN_SITE_ID', 'test')}") as url:
@@ -92,7 +93,7 @@ def seeded(server: dict[str, Any]) -> dict[str, Any]:
     return {"elderly": elderly, "resource": resource}
 
 
-def wait_for_datastore(url: str, resource_id: str, timeout: float = 120) -> None:
+def wait_for_datastore(url: str, resource_id: str, timeout: float = 240) -> None:
     """Until the job worker has loaded the resource into the DataStore."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

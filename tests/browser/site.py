@@ -73,6 +73,11 @@ def migrate(ini: pathlib.Path, plugin: str) -> None:
     subprocess.run([CKAN, "-c", ini, "db", "upgrade", "-p", plugin], check=True, capture_output=True)
 
 
+def clear_jobs(ini: pathlib.Path) -> None:
+    """Empty the slot's background job queues (`ckan jobs clear`)."""
+    subprocess.run([CKAN, "-c", ini, "jobs", "clear"], check=True, capture_output=True)
+
+
 @contextlib.contextmanager
 def running(ini: pathlib.Path, port: int, logs: pathlib.Path) -> Iterator[str]:
     """The web app and a job worker while the block runs; both stopped after it."""

@@ -140,7 +140,7 @@ def test_a_data_officer_creates_a_dataset_of_each_type_and_uploads_a_csv(server,
     # The upload is loaded by the job worker; the resource page says so.
     resource = server["api"]("package_show", id="officer-statistical")["resources"][0]
     page = f"{server['url']}/dataset/officer-statistical/resource/{resource['id']}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         browser.get(page)
         if server["api"]("resource_show", id=resource["id"]).get("datastore_active"):
