@@ -327,17 +327,18 @@ def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_o
         header += [None] * (layout.width - len(header))
         profiles = [ColumnProfile(check_personal=pdpa_enabled()) for _ in header]
         analysis = Analysis(layout, header, profiles, raw)
-        cells = _raw_rows(itertools.chain(sample, rows), analysis, config, "encoding" in sheet.meta, progress_of)
+        cells = _raw_rows(itertools.chain(sample, rows), analysis, config, sheet.meta, progress_of)
         analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
-    status.update(progress_of, phase="analysing", rows_done=analysis.rows)
+    status.update(progress_of, phase="analysing", rows_done=analysis.rows, rows_total=analysis.rows)
     bulk.profile(connection, raw, analysis.profiles, analysis.scan)
     return analysis
 
 
 def _raw_rows(
-    rows: Iterator[Any], analysis: Analysis, config: Limits, text_only: bool, progress_of: str
+    rows: Iterator[Any], analysis: Analysis, config: Limits, meta: dict[str, Any], progress_of: str
 ) -> Iterator[list[Any]]:
     """[position, row number, cells as text...] of every data row, within the limits."""
+    text_only = "encoding" in meta
     position = 0
     scan = analysis.scan.add
     try:
@@ -346,7 +347,7 @@ def _raw_rows(
             if position > config.max_rows:
                 raise IngestError("The table has more than %(limit)s rows", limit=config.max_rows)
             if position % bulk.PROGRESS_EVERY == 0:
-                status.update(progress_of, rows_done=position)
+                status.update(progress_of, rows_done=position, rows_total=estimate_rows(position, meta))
             if not text_only:
                 # Workbook and JSON cells are typed values; CSV cells are
                 # already bounded by csv.field_size_limit.
@@ -357,6 +358,25 @@ def _raw_rows(
             yield [position, number, *cleaned]
     except detect.ExtraCellsError as error:
         raise IngestError("Row %(row)s has values beyond the last column of the header", row=error.row) from error
+
+
+def estimate_rows(rows_read: int, meta: dict[str, Any]) -> int | None:
+    """The row count a text file will have, from the share of its bytes read so far (None if unknown).
+
+    Only an estimate (the status says so while reading): rows differ in
+    length and the reader's buffer runs ahead of the rows.
+    """
+    bytes_read = meta.get("bytes_read")
+    size = meta.get("size")
+    if not callable(bytes_read) or not size:
+        return None
+    try:
+        done = bytes_read()
+    except (ValueError, OSError):  # the file is closed once its last line is read
+        return None
+    if not done:
+        return None
+    return max(rows_read, round(rows_read * size / min(done, size)))
 
 
 def _check_cells(cells: list[str | None], number: int, analysis: Analysis, config: Limits) -> None:

@@ -54,6 +54,7 @@ def opendata_th_ingest_status(context: dict[str, Any], data_dict: dict[str, Any]
     tk.check_access("opendata_th_ingest_status", context, {"resource_id": resource_id})
     view = status.public_view(status.get(resource_id))
     view["resource_id"] = resource_id
+    view["phase_label"] = _phase_label(view.get("phase"))
     view["can_edit"] = can_edit(context, resource_id)
     if not view["can_edit"]:
         # Cell values and personal-data columns are for the agency's officers.
@@ -61,6 +62,17 @@ def opendata_th_ingest_status(context: dict[str, Any], data_dict: dict[str, Any]
             view["error"] = {k: v for k, v in view["error"].items() if k != "value"}
         view.pop("pdpa_actions", None)
     return view
+
+
+def _phase_label(phase: str | None) -> str | None:
+    """The phase in the request's language (the raw phase name stays in `phase` for scripts)."""
+    msgid = status.PHASES.get(phase or "")
+    if msgid is None:
+        return phase
+    try:
+        return str(tk._(msgid))
+    except RuntimeError:  # no request: called from a script
+        return msgid
 
 
 def opendata_th_ingest_run(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:

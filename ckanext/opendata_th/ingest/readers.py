@@ -19,6 +19,7 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
@@ -134,14 +135,22 @@ def _text_sheet(path: str, fmt: str, limits: Limits) -> Sheet:
         raise IngestError("The file is binary, not a text table")
     delimiter = "\t" if fmt == "tsv" else detect.sniff_delimiter(sample)
 
+    meta: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter, "size": os.path.getsize(path)}
+
     @contextlib.contextmanager
     def open_rows() -> Iterator[Rows]:
         csv.field_size_limit(limits.max_cell_chars)
         with open(path, "rb") as f:
-            lines = _bounded_lines(detect.text_stream(f, encoding))
-            yield _csv_rows(csv.reader(lines, delimiter=delimiter))
+            # Bytes read so far (ahead of the rows by the text buffer): with
+            # "size", an estimate of the row count while reading (jobs.py).
+            meta["bytes_read"] = f.tell
+            try:
+                lines = _bounded_lines(detect.text_stream(f, encoding))
+                yield _csv_rows(csv.reader(lines, delimiter=delimiter))
+            finally:
+                meta.pop("bytes_read", None)
 
-    return Sheet(None, open_rows, meta={"encoding": encoding, "delimiter": delimiter})
+    return Sheet(None, open_rows, meta=meta)
 
 
 def _bounded_lines(text: IO[str]) -> Iterator[str]:

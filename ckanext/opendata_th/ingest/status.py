@@ -50,6 +50,22 @@ COLUMNS = (
     "pdpa_state",
     "pdpa_actions",
 )
+# Every phase a load goes through, with its label (a msgid; ingest.po has the Thai).
+PHASES = {
+    "queued": "Queued",
+    "fetching": "Fetching the file",
+    "reading": "Reading the rows",
+    "analysing": "Detecting the column types",
+    "typing": "Converting the values",
+    "loading": "Writing the table",
+    "swapping": "Publishing the table",
+    "complete": "Complete",
+    "unchanged": "Unchanged since the last load",
+    "failed": "Failed",
+}
+# While reading, rows_total is estimated from the bytes read (jobs.estimate_rows).
+ESTIMATED_PHASES = frozenset({"reading"})
+
 _JSON = frozenset({"error", "sheets", "notes", "pii_columns", "pdpa_actions"})
 
 _DDL = sql.SQL(
@@ -189,4 +205,16 @@ def public_view(row: dict[str, Any] | None) -> dict[str, Any]:
     if started and finished and finished >= started:
         view["duration_seconds"] = round((finished - started).total_seconds(), 3)
     view["pdpa_actions"] = row.get("pdpa_actions") or {}
+    view.update(_progress(row))
     return json.loads(json.dumps(view, default=str))
+
+
+def _progress(row: dict[str, Any]) -> dict[str, Any]:
+    """Percent done, and whether rows_total is only an estimate (while reading)."""
+    done, total = row.get("rows_done") or 0, row.get("rows_total")
+    estimated = row.get("phase") in ESTIMATED_PHASES and total is not None
+    if not total:
+        return {"percent": None, "rows_total_estimated": estimated}
+    # An estimate may fall short of the rows read: never shown as done.
+    percent = min(100 * done // total, 99 if estimated else 100)
+    return {"percent": percent, "rows_total_estimated": estimated}
