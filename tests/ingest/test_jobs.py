@@ -8,7 +8,7 @@ import ckan.lib.jobs as ckan_jobs
 import openpyxl
 import pytest
 
-from ckanext.opendata_th.ingest import jobs, load, status
+from ckanext.opendata_th.ingest import bulk, jobs, load, status
 from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.helpers import api_get, api_post
@@ -327,3 +327,26 @@ def test_a_held_table_stays_closed_while_its_masking_load_is_queued_or_running(a
     result = search(app, resource["id"])  # anonymous: open, without the dropped columns
     assert {f["id"] for f in result["fields"]} == {"_id", "ชื่อ"}
     assert result["total"] == 5
+
+
+def test_while_reading_the_status_carries_an_estimated_total(app, setup, monkeypatch):
+    token, dataset = setup
+    rows = "".join(f"จังหวัดที่ {i},{i}\n" for i in range(5_000))
+    resource = upload(app, token, f"จังหวัด,จำนวน\n{rows}".encode(), "e.csv", package_id=dataset["id"], name="e")
+    ckan_jobs.get_queue().empty()
+    seen: list[tuple[int, int | None, str]] = []
+    real_update = status.update
+
+    def recording(resource_id, **values):  # the real update, remembered: what the page polled
+        if "rows_total" in values and "rows_done" in values and "phase" not in values:
+            seen.append((values["rows_done"], values["rows_total"], status.get(resource_id)["phase"]))
+        real_update(resource_id, **values)
+
+    monkeypatch.setattr(bulk, "PROGRESS_EVERY", 1_000)
+    monkeypatch.setattr(status, "update", recording)
+    jobs.run_job(resource["id"])
+
+    reading = [(done, total) for done, total, phase in seen if phase == "reading"]
+    assert [done for done, _ in reading] == [1_000, 2_000, 3_000, 4_000, 5_000]
+    assert all(total is not None and 4_500 <= total <= 5_500 for _, total in reading)
+    assert status.get(resource["id"])["rows_total"] == 5_000  # exact once read
