@@ -15,7 +15,10 @@ MAX_ERRORS = 100
 
 
 def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
+    """ISO text; harvest_jobs_run may leave a job's `finished` as the text it copied from gather_finished."""
+    if not value:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _last_job(source_id: str) -> HarvestJob | None:
