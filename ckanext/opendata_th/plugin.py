@@ -46,6 +46,7 @@ from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 from ckanext.opendata_th.ui import helpers as ui_helpers
 from ckanext.opendata_th.ui import search as ui_search
+from ckanext.opendata_th.ui import tags as ui_tags
 
 ACTION_MODULES: list[types.ModuleType] = [
     governance_actions,
@@ -54,6 +55,7 @@ ACTION_MODULES: list[types.ModuleType] = [
     hvd_actions,
     dcat_actions,
     api_actions,
+    ui_tags,
 ]
 AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth, hvd_auth, api_auth]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]

@@ -5,8 +5,11 @@ inside titles and tags, and never suggest a private dataset."""
 from __future__ import annotations
 
 import pytest
+from ckan.tests import factories
 
 from tests.conftest import PLUGINS
+from tests.factories import dataset_dict
+from tests.helpers import api_post
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -32,3 +35,53 @@ def test_a_private_dataset_is_never_suggested(app, catalogue):
 def test_tags_are_suggested_in_thai(app, catalogue):
     response = app.get("/api/2/util/tag/autocomplete", query_string={"incomplete": "ผู้สูง"})
     assert [item["Name"] for item in response.json["ResultSet"]["Result"]] == ["ผู้สูงอายุ"]
+
+
+def _tags(app, incomplete: str, token: str | None = None) -> list[str]:
+    headers = {"Authorization": token} if token else {}
+    response = app.get("/api/2/util/tag/autocomplete", query_string={"incomplete": incomplete}, headers=headers)
+    return [item["Name"] for item in response.json["ResultSet"]["Result"]]
+
+
+@pytest.fixture
+def hidden_tags(app, catalogue):
+    """A tag only a private dataset carries, and one only a deleted dataset carries."""
+    token = catalogue["token"]
+    api_post(
+        app,
+        "package_patch",
+        token,
+        id=catalogue["secret"]["id"],
+        tags=[{"name": "ลับเฉพาะภายใน"}, {"name": "ประชากร"}],
+    )
+    gone = api_post(
+        app,
+        "package_create",
+        token,
+        **dataset_dict(name="gone", owner_org=catalogue["agencies"][0]["id"], tags=[{"name": "ลับเฉพาะลบแล้ว"}]),
+    )["result"]
+    api_post(app, "package_delete", token, id=gone["id"])
+    return catalogue
+
+
+def test_a_tag_of_a_private_or_deleted_dataset_is_never_suggested_to_anonymous_users(app, hidden_tags):
+    assert _tags(app, "ลับเฉพาะ") == []
+    assert _tags(app, "ประชา") == ["ประชากร"]
+
+
+def test_a_tag_of_a_private_dataset_is_not_suggested_to_an_outsider(app, hidden_tags):
+    outsider = factories.UserWithToken()
+    assert _tags(app, "ลับเฉพาะ", outsider["token"]) == []
+    assert _tags(app, "ผู้สูง", outsider["token"]) == ["ผู้สูงอายุ"]
+
+
+def test_a_member_of_the_agency_is_suggested_its_private_tag(app, hidden_tags):
+    assert _tags(app, "ลับเฉพาะ", hidden_tags["token"]) == ["ลับเฉพาะภายใน"]
+
+
+def test_tag_list_and_tag_search_hide_tags_of_private_datasets(app, hidden_tags):
+    assert "ลับเฉพาะภายใน" not in api_post(app, "tag_list")["result"]
+    assert "ผู้สูงอายุ" in api_post(app, "tag_list")["result"]
+    found = api_post(app, "tag_search", query="ลับเฉพาะ")["result"]
+    assert found == {"count": 0, "results": []}
+    assert api_post(app, "tag_search", query="ผู้สูง")["result"]["count"] == 1
