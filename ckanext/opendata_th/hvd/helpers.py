@@ -13,8 +13,8 @@ from ckanext.opendata_th.ui.metadata import display_date
 
 __all__ = [
     "opendata_th_hvd_categories",
-    "opendata_th_hvd_checklist",
     "opendata_th_hvd_category_choices",
+    "opendata_th_hvd_checklist",
     "opendata_th_hvd_compliance",
     "opendata_th_is_hvd",
 ]
