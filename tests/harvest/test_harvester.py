@@ -65,6 +65,29 @@ def test_first_run_takes_what_governance_allows(agency_catalogue: AgencyCatalogu
     # the agency's member at the centre sees it
     member = api_get(app, "package_show", token=central.member["token"], id=inventory["name"])["result"]
     assert member["resources"] == []
+    _stored_records_hold_no_more_than_governance_allows(app, central, source["id"], inventory)
+
+
+def _stored_records_hold_no_more_than_governance_allows(
+    app: Any, central: Central, source_id: str, inventory: dict[str, Any]
+) -> None:
+    """ckanext-harvest serves the records it stored: they carry no data links and only the agency reads them."""
+    from ckanext.harvest.model import HarvestObject
+
+    objects = model.Session.query(HarvestObject).filter(HarvestObject.harvest_source_id == source_id).all()
+    stored = {obj.guid: json.loads(obj.content) for obj in objects if obj.content}
+    assert len(stored) == 3, stored
+    refused = [record for record in stored.values() if record.get("state") == "deleted"]
+    assert len(refused) == 1 and set(refused[0]) == {"id", "state"}  # not harvested: its id alone
+    inventory_record = next(r for r in stored.values() if r.get("title") == inventory["title"])
+    assert "resources" not in inventory_record and "url" not in inventory_record
+    by_dataset = {"dataset_id": inventory["id"]}
+    for token in (None, central.outsider["token"]):
+        api_get(app, "harvest_object_show", token=token, status=403, **by_dataset)
+        api_get(app, "harvest_object_show", token=token, status=403, id=objects[0].id)
+    api_get(app, "harvest_object_list", token=central.member["token"], status=403, source_id=source_id)
+    shown = api_get(app, "harvest_object_show", token=central.member["token"], **by_dataset)["result"]
+    assert json.loads(shown["content"])["title"] == inventory["title"]
 
 
 def test_changes_at_the_source_are_reflected_on_the_next_run(agency_catalogue: AgencyCatalogue, central: Central):

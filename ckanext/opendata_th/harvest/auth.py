@@ -17,12 +17,14 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
-from ckanext.harvest.model import HarvestSource
+from ckanext.harvest.model import HarvestObject, HarvestSource
 
 from ckanext.opendata_th.harvest import records
 from ckanext.opendata_th.lib.i18n import bilingual
 
 __all__ = [
+    "harvest_object_list",
+    "harvest_object_show",
     "opendata_th_harvest_status",
     "package_delete",
     "package_update",
@@ -140,16 +142,51 @@ def resource_delete(next_auth: AuthFunction, context: Context, data_dict: DataDi
     return _resource_guard(next_auth, context, data_dict)
 
 
-def opendata_th_harvest_status(context: Context, data_dict: DataDict) -> AuthResult:
-    """Sysadmins (let through by CKAN) and members of the source's agency."""
-    source = HarvestSource.get(str(data_dict.get("id") or ""))
-    package = model.Package.get(source.id) if source is not None else None
-    user = context.get("user")
-    if (
+def _agency_member(source_id: str | None, user: str | None) -> bool:
+    """Whether `user` is a member of the agency that owns the harvest source."""
+    package = model.Package.get(source_id) if source_id else None
+    return bool(
         package is not None
         and package.owner_org
         and user
         and authz.has_user_permission_for_group_or_org(package.owner_org, user, "read")
-    ):
+    )
+
+
+def opendata_th_harvest_status(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins (let through by CKAN) and members of the source's agency."""
+    source = HarvestSource.get(str(data_dict.get("id") or ""))
+    if _agency_member(source.id if source is not None else None, context.get("user")):
         return {"success": True}
     return {"success": False, "msg": bilingual("Only the source's agency and sysadmins may see its harvest status")}
+
+
+def _object_source_id(data_dict: DataDict) -> str | None:
+    """The harvest source of the object asked for, by object id or by the dataset it made."""
+    if data_dict.get("id"):
+        obj = HarvestObject.get(str(data_dict["id"]))
+        return str(obj.harvest_source_id) if obj is not None else None
+    package = model.Package.get(str(data_dict.get("dataset_id") or "")) if data_dict.get("dataset_id") else None
+    if package is None:
+        return None
+    obj = model.Session.query(HarvestObject).filter(HarvestObject.package_id == package.id).first()
+    return str(obj.harvest_source_id) if obj is not None else None
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def harvest_object_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """ckanext-harvest shows a harvest object to everybody; it holds the agency's record as received.
+
+    That record may be a metadata-only inventory entry, so it is for the
+    source's agency and sysadmins only, like the harvest status.
+    """
+    if not _agency_member(_object_source_id(data_dict), context.get("user")):
+        return {"success": False, "msg": bilingual("Only the source's agency and sysadmins may see harvested records")}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_object_list(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """Every object id of every source: sysadmins only (CKAN lets them through before this)."""
+    return {"success": False, "msg": bilingual("Only sysadmins may list harvested records")}

@@ -46,6 +46,21 @@ def _errors_text(error: tk.ValidationError) -> str:
     return " | ".join(parts) or str(error)
 
 
+def _storable(remote: dict[str, Any]) -> dict[str, Any]:
+    """What a harvest object may keep of the agency's record: no more than governance lets in.
+
+    ckanext-harvest serves stored objects through its API and pages, so a
+    record the central catalogue may not take is kept as its id alone, and a
+    metadata-only one without the fields governance leaves out (data links).
+    """
+    mapped = mapping.central_dict(remote)
+    record = governance.harvest_record(mapped)
+    if record is None:
+        return {"id": remote.get("id"), "state": "deleted"}
+    left_out = set(mapped) - set(record)
+    return {key: value for key, value in remote.items() if key not in left_out}
+
+
 class OpendataThCkanHarvester(HarvesterBase):
     """Harvests CKAN catalogues with this extension and GD Catalog instances through the action API."""
 
@@ -117,7 +132,7 @@ class OpendataThCkanHarvester(HarvesterBase):
             return False
         if dataset.get("name"):
             records.set_extra(harvest_object, records.ORIGINAL_URL, remote.dataset_url(str(dataset["name"])))
-        harvest_object.content = json.dumps(dataset)
+        harvest_object.content = json.dumps(_storable(dataset))
         harvest_object.save()
         return True
 
