@@ -59,7 +59,11 @@ def datastore_info(next_auth: Any, context: dict[str, Any], data_dict: dict[str,
 @tk.auth_allow_anonymous_access
 def datastore_search_sql(next_auth: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """Every table the SQL reads passes the guard: one SELECT could otherwise read a held table."""
-    for table in context.get("table_names") or []:
+    # The DataStore passes the table names as a generator: read it once and
+    # hand the list on, or the next check in the chain would see no tables.
+    tables = list(context.get("table_names") or [])
+    context["table_names"] = tables
+    for table in tables:
         refusal = _personal_data_guard(context, {"resource_id": table})
         if refusal:
             return refusal
