@@ -40,6 +40,42 @@ def test_anonymous_by_ip_and_tokens_by_token(app, table, sysadmin):
     assert with_token.status_code == 200 and with_token.headers["RateLimit-Limit"] == "5"
 
 
+@pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.anonymous", "3")
+@pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.token", "5")
+def test_token_quota_is_per_user_and_only_for_tokens_ckan_knows(app, table):
+    user = ckan_factories.User()
+    first, second = (ckan_factories.APIToken(user=user["name"])["token"] for _ in range(2))
+    for token in (first, second, first, second, first):
+        assert app.get(table.records_url, headers={"Authorization": token}).status_code == 200
+    # a second token of the same user draws on the same quota
+    assert app.get(table.records_url, headers={"Authorization": second}).status_code == 429
+
+    revoked = ckan_factories.APIToken(user=ckan_factories.User()["name"])["token"]
+    revoke = app.post("/api/3/action/api_token_revoke", json={"token": revoked}, headers={"Authorization": revoked})
+    assert revoke.status_code == 200, revoke.get_data(as_text=True)
+    counted_as_anonymous = app.get(table.records_url, headers={"Authorization": revoked})
+    assert counted_as_anonymous.headers.get("RateLimit-Limit") == "3"
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.anonymous", "1")
+def test_forwarded_for_counts_only_behind_trusted_proxies(app, table):
+    def status(forwarded: str) -> int:
+        return app.get(table.records_url, headers={"X-Forwarded-For": forwarded}).status_code
+
+    # no trusted proxy: a client cannot buy a fresh quota by writing the header
+    assert [status("10.0.0.1"), status("10.0.0.2")] == [200, 429]
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.anonymous", "1")
+@pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.trusted_proxies", "1")
+def test_behind_one_proxy_each_visitor_has_a_quota(app, table):
+    def status(forwarded: str) -> int:
+        return app.get(table.records_url, headers={"X-Forwarded-For": forwarded}).status_code
+
+    # the proxy appends the real address; what the client wrote to its left is ignored
+    assert [status("1.1.1.1, 10.0.0.1"), status("2.2.2.2, 10.0.0.1"), status("10.0.0.2")] == [200, 429, 200]
+
+
 @pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.token", "100")
 def test_a_sysadmin_sets_one_token_its_own_limit(app, table, sysadmin):
     user = ckan_factories.UserWithToken()
@@ -86,6 +122,7 @@ def test_usage_is_counted_per_resource_and_shown(app, table, sysadmin):
     app.get(f"/api/opendata/v1/resources/{table.resource_id}/schema")
     app.get(f"/api/opendata/v1/resources/{table.resource_id}/openapi.json")
     assert app.get(f"/datastore/dump/{table.resource_id}").status_code == 200
+    assert app.get("/datastore/dump/no-such-resource").status_code == 404
 
     found = api_get(app, "opendata_th_api_usage", id="elderly")["result"]
     counts = found["resources"][0]
@@ -100,6 +137,13 @@ def test_usage_is_counted_per_resource_and_shown(app, table, sysadmin):
     api_get(app, "opendata_th_api_usage", status=403, organization_id="dop")
     outsider = ckan_factories.UserWithToken()
     api_get(app, "opendata_th_api_usage", outsider["token"], status=403, organization_id="dop")
+
+
+def test_refused_and_made_up_downloads_are_not_counted(app, restricted, sysadmin):
+    assert app.get(f"/datastore/dump/{restricted.resource_id}").status_code in (403, 404)
+    app.get("/datastore/dump/made-up-id")
+    assert api_get(app, "opendata_th_api_usage", sysadmin["token"], id="elderly-names")["result"]["total"] == 0
+    assert not ratelimit.connect_to_redis().keys("odth:api:usage:made-up-id")
 
 
 def test_usage_of_a_restricted_dataset_is_for_its_agency(app, restricted, sysadmin):

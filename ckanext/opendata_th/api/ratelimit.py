@@ -1,19 +1,26 @@
 """Per-client quotas in Redis: a fixed window, counted atomically by one Lua script.
 
-Anonymous clients are counted by IP address, token holders by their API
-token (its id, never the secret), so the quota holds across every web
-worker and server that shares the Redis.  A site sets the default limits;
+Anonymous clients are counted by IP address (behind the configured number
+of trusted reverse proxies), token holders by their user, so a user who
+mints more tokens gets no more quota; a token CKAN does not know (revoked,
+forged) counts as anonymous.  The quota holds across every web worker and
+server that shares the Redis.  A site sets the default limits;
 a sysadmin may give one token its own limit (`opendata_th_api_token_limit`).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib import api_token
 from ckan.lib.redis import connect_to_redis
 from flask import request
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "odth:api:rl"
 TOKEN_LIMITS = "odth:api:token_limits"  # noqa: S105 (a Redis key, not a secret)
@@ -67,29 +74,51 @@ def token_id(raw: str | None) -> str | None:
     return str(payload["jti"])
 
 
+def client_ip() -> str:
+    """The client's address: X-Forwarded-For as written by our trusted proxies, else the peer.
+
+    Only the entry the nearest trusted proxy appended counts; entries to its
+    left were written by the client and can be anything.
+    """
+    hops = tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.trusted_proxies"))
+    if hops > 0:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.remote_addr or "unknown"
+
+
+def _known_token_user(jti: str | None) -> str | None:
+    """The user of a token CKAN has issued and not revoked."""
+    token = model.ApiToken.get(jti) if jti else None
+    return str(token.user_id) if token is not None else None
+
+
 def client() -> tuple[str, int]:
     """The client's key and its limit for this window."""
     header = tk.config.get("apitoken_header_name") or "Authorization"
     jti = token_id(request.headers.get(header))
-    if jti:
+    user_id = _known_token_user(jti)
+    if jti and user_id:
         own = connect_to_redis().hget(TOKEN_LIMITS, jti)
         default = tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.token"))
-        return f"token:{jti}", int(own) if own is not None else default
-    return f"ip:{request.remote_addr or 'unknown'}", tk.asint(
-        tk.config.get("ckanext.opendata_th.api.rate_limit.anonymous")
-    )
+        return f"user:{user_id}", int(own) if own is not None else default
+    return f"ip:{client_ip()}", tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.anonymous"))
 
 
 def hit() -> Verdict | None:
     """Count one request of the current client; None when quotas are off or unlimited (0)."""
     if not enabled():
         return None
-    key, limit = client()
-    if limit <= 0:
+    try:
+        key, limit = client()
+        if limit <= 0:
+            return None
+        count, ttl = connect_to_redis().eval(_SCRIPT, 1, f"{KEY_PREFIX}:{key}", window())
+    except RedisError:
+        # Quotas protect the service; an outage of Redis must not take the data API down with it.
+        log.warning("Rate limit not applied: Redis is unavailable", exc_info=True)
         return None
-    seconds = window()
-    redis = connect_to_redis()
-    count, ttl = redis.eval(_SCRIPT, 1, f"{KEY_PREFIX}:{key}", seconds)
     count, ttl = int(count), int(ttl)
     return Verdict(limit=limit, remaining=max(limit - count, 0), reset=max(ttl, 0), allowed=count <= limit)
 

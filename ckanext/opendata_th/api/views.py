@@ -195,9 +195,14 @@ def _count_download(sender: Any, **_kwargs: Any) -> None:
     usage.count(str(sender), "download")
 
 
-def _count_dump() -> None:
-    if request.endpoint == "datastore.dump" and request.view_args:
+def _count_dump(response: Response) -> Response:
+    """A DataStore dump served in full counts; a refused, missing or failed one does not.
+
+    Counting after the answer keeps made-up ids from creating counters.
+    """
+    if request.endpoint == "datastore.dump" and request.view_args and response.status_code == 200:
         usage.count(str(request.view_args.get("resource_id")), "download")
+    return response
 
 
 def get_blueprint() -> Blueprint:
@@ -213,6 +218,6 @@ def get_blueprint() -> Blueprint:
     blueprint.before_request(before)
     blueprint.after_request(after)
     blueprint.register_error_handler(ApiError, handle_api_error)
-    blueprint.before_app_request(_count_dump)
+    blueprint.after_app_request(_count_dump)
     signals.resource_download.connect(_count_download)
     return blueprint
