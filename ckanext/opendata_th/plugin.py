@@ -135,6 +135,10 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         return ui_search.dataset_facets(hvd_search.dataset_facets(facets_dict, package_type), package_type)
 
+    def organization_facets(self, facets_dict: Any, organization_type: str, package_type: Any) -> Any:
+        # The agency page lists its datasets with the catalogue's own facets (ui).
+        return self.dataset_facets(facets_dict, package_type or "dataset")
+
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
     # links to it), domain ckanext-opendata_th.
 

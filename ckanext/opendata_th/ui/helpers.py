@@ -15,9 +15,13 @@ from ckan.lib.i18n import get_lang
 
 from ckanext.opendata_th.api import usage
 from ckanext.opendata_th.lib.thai import parse_date, to_be_year
-from ckanext.opendata_th.ui import metadata, search
+from ckanext.opendata_th.ui import agencies, metadata, search
 
 __all__ = [
+    "opendata_th_agency_dataset_count",
+    "opendata_th_agency_figures",
+    "opendata_th_agency_ministry_code",
+    "opendata_th_agency_names",
     "opendata_th_display_date",
     "opendata_th_home_figures",
     "opendata_th_home_lists",
@@ -96,6 +100,23 @@ def opendata_th_home_lists() -> list[dict[str, Any]]:
         lists.append({"key": key, "title": title, "datasets": datasets})
     lists.append({"key": MOST_USED[0], "title": MOST_USED[1], "datasets": _most_used(HOME_LIST_SIZE)})
     return [found for found in lists if found["datasets"]]
+
+
+def opendata_th_agency_names(agency: dict[str, Any]) -> agencies.Names:
+    return agencies.names(agency, get_lang())
+
+
+def opendata_th_agency_figures(agency: dict[str, Any]) -> list[agencies.Figure]:
+    return agencies.figures(agency)
+
+
+def opendata_th_agency_ministry_code(agency: dict[str, Any]) -> str:
+    return agencies.ministry_code(agency)
+
+
+def opendata_th_agency_dataset_count(agency: dict[str, Any]) -> int:
+    """The agency's datasets that the viewer may see (not CKAN's unfiltered package_count)."""
+    return agencies.dataset_counts().get(str(agency.get("id")), 0)
 
 
 def opendata_th_metadata_groups(pkg_dict: dict[str, Any], schema: dict[str, Any]) -> list[metadata.Group]:
