@@ -47,6 +47,7 @@ from ckanext.opendata_th.schema import validators as schema_validators
 from ckanext.opendata_th.ui import helpers as ui_helpers
 from ckanext.opendata_th.ui import search as ui_search
 from ckanext.opendata_th.ui import tags as ui_tags
+from ckanext.opendata_th.ui import views as ui_views
 
 ACTION_MODULES: list[types.ModuleType] = [
     governance_actions,
@@ -109,10 +110,16 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
         return _PERMISSION_LABELS.get_user_dataset_labels(user_obj)
 
     # IBlueprint: GD Catalog spreadsheet pages (gdc), load re-run and PDPA forms (ingest), /hvd report (hvd),
-    # dataset APIs, OpenAPI documents and docs pages (api)
+    # dataset APIs, OpenAPI documents and docs pages (api), the Open Data Day page (ui)
 
     def get_blueprint(self) -> Any:
-        return [gdc.get_blueprint(), ingest_views.get_blueprint(), hvd_views.get_blueprint(), api_views.get_blueprint()]
+        return [
+            gdc.get_blueprint(),
+            ingest_views.get_blueprint(),
+            hvd_views.get_blueprint(),
+            api_views.get_blueprint(),
+            ui_views.get_blueprint(),
+        ]
 
     # IResourceController: queue a DataStore load when a tabular file is new or changed (ingest)
 
