@@ -1,22 +1,35 @@
-# ruff: noqa: S603  (ckan and this script run as child processes with fixed arguments; a CLI prints)
+# ruff: noqa: S603, S607  (ckan, bash and this script run as child processes with fixed arguments; a CLI prints)
 """Harvest benchmark: an agency catalogue into an empty central catalogue, then 1% changed.
 
-    TEST_SLOT=4 .venv/bin/python benchmarks/bench_harvest.py --datasets 1000 [--changed 0.01]
+    TEST_SLOT=6 .venv/bin/python benchmarks/bench_harvest.py --datasets 1000 [--changed 0.01] [--fetch-consumers 1]
 
-Uses test slot N's databases (ckan_test_N for the central catalogue,
-ckan_agency_N for the agency: run `TEST_SLOT=N bin/stack test tests/harvest`
-once first so they exist) and Solr site ids of their own; both are wiped.
-The agency runs as `ckan run` on a free port with this extension; it is
-seeded through its API.  The central catalogue runs as a second `ckan run`
-(to create the harvest source through the API); each harvest run is
-`ckan harvester run-test` (gather, fetch, import in one process, as the
-consumers do it) in a child process, so its wall time and peak memory (max
-RSS from wait4) are that run's own.  Timings are never assertions.
+Databases of its own, created on first use (as bin/ckan.sh creates the test
+databases): ckan_bench_agency_<N>_<slot> holds the agency's N datasets and is
+KEPT between runs (seeding is skipped when it already holds N), and
+ckan_bench_central_<N>_<slot> is wiped for every run.  Both use the Solr
+test core under site ids of their own and the slot's DataStore test database
+(`TEST_SLOT=<slot> bin/stack test ...` creates it).
+
+Seeding (not part of the figures) runs inside a CKAN process with the
+agency's config: package_create in-process with the commit and Solr indexing
+deferred, a database commit every 200 datasets, then one index rebuild.
+
+Each harvest runs through the real Redis queues, as `make up` runs them: a
+`ckan harvester gather-consumer` and `fetch-consumer` (fresh processes for
+each run, so their peak RSS, VmHWM from /proc, is that run's own) consume a
+job made with harvest_job_create; the central catalogue's `ckan run` serves
+the API calls and `harvest_jobs_run` (the cron's call) is polled until the
+job is Finished.  The time of a run is from the gather's start
+(harvest_job.gather_started) to its last record's import
+(harvest_object.import_finished), so neither the consumers' start-up nor
+the polling interval counts.  Timings are printed and written to the README,
+never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -29,43 +42,21 @@ from pathlib import Path
 from typing import Any
 
 import requests
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 CKAN = ROOT / ".venv" / "bin" / "ckan"
-PLUGINS = "opendata_th activity datastore dcat structured_data scheming_datasets scheming_organizations"
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import PLUGINS  # noqa: E402
+from tests.factories import dataset_dict  # noqa: E402
+
+# opendata_th_harvest right after opendata_th, as in the ini: its templates come before scheming's
 CENTRAL_PLUGINS = (
     PLUGINS.replace("opendata_th ", "opendata_th opendata_th_harvest ", 1) + " harvest opendata_th_ckan_harvester"
 )
-sys.path.insert(0, str(ROOT))
-
-from tests.factories import dataset_dict  # noqa: E402
-
-
-def _env(slot: str, database: str, site_id: str, port: int) -> dict[str, str]:
-    password = os.environ.get("ODTH_DB_PASSWORD", "pass")
-    pg, solr, redis = (
-        os.environ.get(k, d) for k, d in (("PG_PORT", "5432"), ("SOLR_PORT", "8983"), ("REDIS_PORT", "6379"))
-    )
-    env = dict(os.environ)
-    env.update(
-        CKAN_SQLALCHEMY_URL=f"postgresql://ckan_default:{password}@127.0.0.1:{pg}/{database}_{slot}",
-        CKAN_DATASTORE_WRITE_URL=f"postgresql://datastore_write:{password}@127.0.0.1:{pg}/datastore_test_{slot}",
-        CKAN_DATASTORE_READ_URL=f"postgresql://datastore_read:{password}@127.0.0.1:{pg}/datastore_test_{slot}",
-        CKAN_SOLR_URL=f"http://127.0.0.1:{solr}/solr/ckan_test",
-        CKAN_SITE_ID=site_id,
-        CKAN_SITE_URL=f"http://127.0.0.1:{port}",
-        CKAN_REDIS_URL=f"redis://127.0.0.1:{redis}/{2 + int(slot)}",
-    )
-    return env
-
-
-def _ini(directory: Path, name: str, plugins: str) -> Path:
-    text = (ROOT / "test.ini").read_text(encoding="utf-8")
-    text = re.sub(r"^ckan\.plugins =.*$", f"ckan.plugins = {plugins}", text, flags=re.M)
-    text = text.replace("%(here)s", str(ROOT)).replace("testing = true", "testing = false")
-    path = directory / f"{name}.ini"
-    path.write_text(text, encoding="utf-8")
-    return path
+ORG = "bench-agency"
+BATCH = 200  # datasets per database commit while seeding
 
 
 def _free_port() -> int:
@@ -74,11 +65,46 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _ensure_database(name: str) -> None:
+    """Create the database with bin/ckan.sh's own helper (the postgres superuser, local socket)."""
+    script = 'source bin/lib.sh && source bin/ckan.sh && ensure_database "$1" ckan_default || true'
+    subprocess.run(["bash", "-c", script, "bash", name], cwd=ROOT, check=True, capture_output=True)
+
+
+def _ini(directory: Path, name: str, plugins: str) -> Path:
+    text = (ROOT / "test.ini").read_text(encoding="utf-8")
+    text = re.sub(r"^ckan\.plugins =.*$", f"ckan.plugins = {plugins}", text, flags=re.M)
+    text = text.replace("%(here)s", str(ROOT)).replace("testing = true", "testing = false")
+    text = text.replace("level = WARN", "level = INFO", 1)  # the consumers' progress lines in their logs
+    path = directory / f"{name}.ini"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 class Instance:
+    """One CKAN site: its database, ini, env, and (once started) its `ckan run` web process."""
+
     def __init__(self, directory: Path, name: str, plugins: str, database: str, slot: str) -> None:
+        self.name = name
+        self.directory = directory
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = _env(slot, database, f"bench.{name}.{slot}", self.port)
+        password = os.environ.get("ODTH_DB_PASSWORD", "pass")
+        pg, solr, redis = (
+            os.environ.get(k, d) for k, d in (("PG_PORT", "5432"), ("SOLR_PORT", "8983"), ("REDIS_PORT", "6379"))
+        )
+        self.database_url = f"postgresql://ckan_default:{password}@127.0.0.1:{pg}/{database}"
+        self.env = dict(os.environ)
+        self.env.update(
+            CKAN_SQLALCHEMY_URL=self.database_url,
+            CKAN_DATASTORE_WRITE_URL=f"postgresql://datastore_write:{password}@127.0.0.1:{pg}/datastore_test_{slot}",
+            CKAN_DATASTORE_READ_URL=f"postgresql://datastore_read:{password}@127.0.0.1:{pg}/datastore_test_{slot}",
+            CKAN_SOLR_URL=f"http://127.0.0.1:{solr}/solr/ckan_test",
+            CKAN_SITE_ID=f"bench.{name}.{slot}",  # also names its Redis harvest queues
+            CKAN_SITE_URL=self.url,
+            CKAN_REDIS_URL=f"redis://127.0.0.1:{redis}/{2 + int(slot)}",
+        )
+        _ensure_database(database)
         self.ini = _ini(directory, name, plugins)
         self.log = directory / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -92,30 +118,37 @@ class Instance:
             raise RuntimeError(f"ckan {' '.join(args)}: {done.stderr[-2000:]}")
         return done.stdout
 
+    def spawn(self, log_name: str, *args: str) -> subprocess.Popen[bytes]:
+        with (self.directory / log_name).open("ab") as out:
+            return subprocess.Popen(
+                [str(CKAN), "-c", str(self.ini), *args], env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+
     def reset(self, *plugins: str) -> None:
         self.ckan("db", "clean", "--yes")
         self.ckan("db", "init")
         for plugin in plugins:
             self.ckan("db", "upgrade", "-p", plugin)
         self.ckan("search-index", "clear")
-        self.ckan("user", "add", "bench", "email=bench@example.go.th", "password=bench-password-1")
-        self.ckan("sysadmin", "add", "bench")
+
+    def sysadmin_token(self) -> None:
+        """A sysadmin `bench` (created if missing) and a fresh API token for this run."""
+        if not re.search(r"^name=bench$", self.ckan("user", "list"), flags=re.M):
+            self.ckan("user", "add", "bench", "email=bench@example.go.th", "password=bench-password-1")
+            self.ckan("sysadmin", "add", "bench")
         self.token = self.ckan("user", "token", "add", "bench", "bench").strip().splitlines()[-1].strip()
 
     def start(self) -> None:
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen(
-                [str(CKAN), "-c", str(self.ini), "run", "-H", "127.0.0.1", "-p", str(self.port), "--disable-reloader"],
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        self.process = self.spawn(
+            f"{self.name}.log", "run", "-H", "127.0.0.1", "-p", str(self.port), "--disable-reloader", "--threaded"
+        )
         for _ in range(240):
             try:
                 if requests.get(f"{self.url}/api/3/action/status_show", timeout=2).ok:
                     return
             except requests.RequestException:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         raise RuntimeError(f"{self.url} did not start; see {self.log}")
 
     def stop(self) -> None:
@@ -125,56 +158,174 @@ class Instance:
 
     def call(self, action: str, **data: Any) -> Any:
         body = requests.post(
-            f"{self.url}/api/3/action/{action}", json=data, headers={"Authorization": self.token}, timeout=120
+            f"{self.url}/api/3/action/{action}", json=data, headers={"Authorization": self.token}, timeout=300
         ).json()
         if not body.get("success"):
             raise RuntimeError(f"{action}: {body.get('error')}")
         return body["result"]
 
 
-def _timed_harvest(central: Instance, source_id: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one `harvester run-test` child process."""
+# --- seeding: runs in a child process with the agency's config ------------------------------------
+
+
+def seed(ini: str, count: int) -> None:
+    """Create the agency's datasets in-process until it holds `count`, then index what is missing."""
+    from ckan import model
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+    from ckan.lib import search
+    from ckan.plugins import toolkit as tk
+
+    app = make_app(load_config(ini))
+    with app._wsgi_app.test_request_context():
+        user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        org = model.Group.get(ORG) or model.Group.get(
+            tk.get_action("organization_create")({"user": user}, {"name": ORG, "title": "หน่วยงานทดสอบ"})["id"]
+        )
+        assert org is not None
+        query = model.Session.query(model.Package).filter_by(owner_org=org.id, state="active", type="dataset")
+        have = query.count()
+        started = time.monotonic()
+        for number in range(have, count):
+            data = dataset_dict(owner_org=org.id, name=f"bench-{number:06d}", title=f"ชุดข้อมูลทดสอบ {number}")
+            data["resources"] = [{"name": "ข้อมูล", "url": f"http://agency.example.go.th/{number}.csv", "format": "CSV"}]
+            # Deferred: no commit and no Solr update per dataset; one commit per batch, one rebuild at the end.
+            context = {"user": user, "ignore_auth": True, "defer_commit": True, "return_id_only": True}
+            tk.get_action("package_create")(context, data)
+            if (number + 1) % BATCH == 0:
+                model.repo.commit()
+                rate = (number + 1 - have) / (time.monotonic() - started) * 60
+                print(f"seeded {number + 1}/{count} ({rate:.0f} /min)", flush=True)
+        model.repo.commit()
+        created = time.monotonic() - started
+        search.rebuild(only_missing=True, defer_commit=True, quiet=True)
+        search.commit()
+        print(
+            json.dumps(
+                {"created": count - have, "create_seconds": round(created, 1), "total_seconds": _since(started)}
+            ),
+            flush=True,
+        )
+
+
+def _since(started: float) -> float:
+    return round(time.monotonic() - started, 1)
+
+
+def _indexed(instance: Instance) -> int:
+    """Datasets of this site in Solr (sysadmin view, private included)."""
+    return int(instance.call("package_search", q="*:*", rows=0, include_private=True)["count"])
+
+
+def _prepare_agency(agency: Instance, count: int) -> dict[str, Any]:
+    """The kept agency database: initialised once, seeded up to `count`, its index complete."""
     started = time.monotonic()
-    log = central.log.with_name("run-test.log")
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(CKAN), "-c", str(central.ini), "harvester", "run-test", source_id],
-            env=central.env,
+    agency.ckan("db", "init")  # a no-op on an initialised database
+    agency.ckan("db", "upgrade", "-p", "activity")
+    agency.sysadmin_token()
+    with (agency.directory / "seed.log").open("ab") as out:
+        subprocess.run(
+            [sys.executable, __file__, "seed", "--ini", str(agency.ini), "--count", str(count)],
+            env=agency.env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            check=True,
         )
-        _pid, status, usage = os.wait4(process.pid, 0)
-    if status:
-        raise RuntimeError(f"harvester run-test exited with status {status}: {log.read_text()[-2000:]}")
-    elapsed = time.monotonic() - started
-    central.call("harvest_jobs_run", source_id=source_id)  # marks the job finished, as the cron does
-    return elapsed, usage.ru_maxrss / 1024
+    return {"seconds": _since(started)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", type=int, default=1000)
-    parser.add_argument("--changed", type=float, default=0.01)
-    args = parser.parse_args()
-    slot = os.environ.get("TEST_SLOT", "4")
-    directory = ROOT / ".local" / "bench" / "harvest"
+# --- harvesting through the queues ---------------------------------------------------------------
+
+
+def _vm_hwm_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    kib = re.search(r"^VmHWM:\s+(\d+) kB", status, flags=re.M)
+    return int(kib.group(1)) / 1024 if kib else 0.0
+
+
+def _job_times(engine: sa.Engine, job_id: str) -> tuple[float, float, int]:
+    """Seconds from the job's creation to its gather, and from the gather's start to the last
+    record's import (or to the gather's end when no record was due); the job's object count."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            sa.text(
+                "SELECT j.created, j.gather_started, coalesce(max(o.import_finished), j.gather_finished), count(o.id)"
+                " FROM harvest_job j LEFT JOIN harvest_object o ON o.harvest_job_id = j.id"
+                " WHERE j.id = :id GROUP BY j.id"
+            ),
+            {"id": job_id},
+        ).one()
+    created, started, finished, objects = row
+    return (started - created).total_seconds(), (finished - started).total_seconds(), int(objects)
+
+
+def _timed_harvest(central: Instance, source_id: str, fetch_consumers: int, label: str) -> dict[str, Any]:
+    """One job through fresh gather and fetch consumers; its time, counts and the consumers' peak RSS."""
+    central.ckan("harvester", "purge-queues")
+    consumers = [central.spawn(f"{label}-gather.log", "harvester", "gather-consumer")]
+    consumers += [
+        central.spawn(f"{label}-fetch-{number}.log", "harvester", "fetch-consumer") for number in range(fetch_consumers)
+    ]
+    peak = dict.fromkeys((process.pid for process in consumers), 0.0)
+    engine = sa.create_engine(central.database_url)
+    try:
+        time.sleep(5)  # the consumers load CKAN before they listen; a job sent earlier waits in Redis anyway
+        job = central.call("harvest_job_create", source_id=source_id, run=True)
+        while True:
+            time.sleep(3)
+            for process in consumers:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a harvest consumer exited; see {central.directory}/{label}-*.log")
+                peak[process.pid] = max(peak[process.pid], _vm_hwm_mib(process.pid))
+            central.call("harvest_jobs_run", source_id=source_id)  # the cron's call: marks a done job Finished
+            if central.call("harvest_job_show", id=job["id"])["status"] == "Finished":
+                break
+        waited, seconds, objects = _job_times(engine, job["id"])
+        counts = central.call("opendata_th_harvest_status", id=source_id)["last_run"]["counts"]
+        processed = sum(int(value) for key, value in counts.items() if key != "unchanged" and str(value).isdigit())
+        return {
+            "seconds": round(seconds, 1),
+            "queued_seconds": round(waited, 1),  # until a consumer took the job: not part of the run
+            "harvest_objects": objects,
+            "counts": counts,
+            "datasets_per_minute": round(processed / seconds * 60) if seconds else None,
+            "peak_rss_mib": {
+                "gather": round(peak[consumers[0].pid]),
+                "fetch": [round(peak[process.pid]) for process in consumers[1:]],
+            },
+            "load_average": [round(value, 2) for value in os.getloadavg()],
+        }
+    finally:
+        engine.dispose()
+        for process in consumers:
+            process.terminate()
+        for process in consumers:
+            process.wait(timeout=60)
+
+
+def _change(agency: Instance, fraction: float, total: int) -> list[str]:
+    """Patch `fraction` of the agency's datasets through its API (new notes each run)."""
+    names = [f"bench-{number:06d}" for number in range(0, total, max(1, round(1 / fraction)))]
+    stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    for name in names:
+        agency.call("package_patch", id=name, notes=f"ปรับปรุงคำอธิบาย {stamp}")
+    return names
+
+
+def run(count: int, changed: float, fetch_consumers: int, slot: str) -> dict[str, Any]:
+    directory = ROOT / ".local" / "bench" / f"harvest-{count}"
     directory.mkdir(parents=True, exist_ok=True)
-    agency = Instance(directory, "agency", PLUGINS, "ckan_agency", slot)
-    central = Instance(directory, "central", CENTRAL_PLUGINS, "ckan_test", slot)
-    agency.reset("activity")
+    agency = Instance(directory, f"agency{count}", PLUGINS, f"ckan_bench_agency_{count}_{slot}", slot)
+    central = Instance(directory, f"central{count}", CENTRAL_PLUGINS, f"ckan_bench_central_{count}_{slot}", slot)
+    result: dict[str, Any] = {"datasets": count, "fetch_consumers": fetch_consumers, "cpus": os.cpu_count()}
+    result["seed"] = _prepare_agency(agency, count)
     central.reset("activity", "harvest")
+    central.sysadmin_token()
     agency.start()
     central.start()
     try:
-        org = agency.call("organization_create", name="bench-agency", title="หน่วยงานทดสอบ")
-        started = time.monotonic()
-        ids = []
-        for number in range(args.datasets):
-            data = dataset_dict(owner_org=org["id"], name=f"bench-{number:06d}", title=f"ชุดข้อมูลทดสอบ {number}")
-            data["resources"] = [{"name": "ข้อมูล", "url": f"http://agency.example.go.th/{number}.csv", "format": "CSV"}]
-            ids.append(agency.call("package_create", **data)["id"])
-        seeded = time.monotonic() - started
-        central_org = central.call("organization_create", name="bench-agency", title="หน่วยงานทดสอบ")
+        result["agency_indexed"] = _indexed(agency)
+        central_org = central.call("organization_create", name=ORG, title="หน่วยงานทดสอบ")
         source = central.call(
             "harvest_source_create",
             name=f"bench-{uuid.uuid4().hex[:6]}",
@@ -182,43 +333,47 @@ def main() -> None:
             title="bench",
             source_type="opendata_th_ckan",
             owner_org=central_org["id"],
+            frequency="MANUAL",
             config=json.dumps({"api_token": agency.token}),
         )
-        full_seconds, full_rss = _timed_harvest(central, source["id"])
-        held = central.call("package_search", q="*:*", rows=0, include_private=True)["count"]
-        changed = ids[: max(1, int(args.datasets * args.changed))]
-        for dataset_id in changed:
-            agency.call("package_patch", id=dataset_id, notes="ปรับปรุงคำอธิบาย")
-        try:
-            incremental_seconds, incremental_rss = _timed_harvest(central, source["id"])
-            status: Any = central.call("opendata_th_harvest_status", id=source["id"])["last_run"]["counts"]
-        except RuntimeError as error:  # reported, not hidden: see benchmarks/README.md
-            incremental_seconds, incremental_rss, status = 0.0, 0.0, f"failed: {str(error)[-300:]}"
-        print(
-            json.dumps(
-                {
-                    "datasets": args.datasets,
-                    "seed_seconds": round(seeded, 1),
-                    "full": {
-                        "seconds": round(full_seconds, 1),
-                        "datasets_per_minute": round(held / full_seconds * 60),
-                        "peak_rss_mib": round(full_rss),
-                        "central_datasets": held,
-                    },
-                    "incremental": {
-                        "changed": len(changed),
-                        "seconds": round(incremental_seconds, 1),
-                        "peak_rss_mib": round(incremental_rss),
-                        "counts": status,
-                    },
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(f"{count}: full harvest starts", flush=True)
+        result["full"] = _timed_harvest(central, source["id"], fetch_consumers, "full")
+        result["full"]["central_datasets"] = _indexed(central)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        result["changed"] = len(_change(agency, changed, count))
+        print(f"{count}: incremental harvest starts ({result['changed']} changed)", flush=True)
+        result["incremental"] = _timed_harvest(central, source["id"], fetch_consumers, "incremental")
+        full, incremental = result["full"]["seconds"], result["incremental"]["seconds"]
+        result["incremental_over_full"] = round(incremental / full, 4) if full else None
+        return result
     finally:
         agency.stop()
         central.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    seeding = sub.add_parser("seed", help="(internal) seed the agency in-process; run with its env")
+    seeding.add_argument("--ini", required=True)
+    seeding.add_argument("--count", type=int, required=True)
+    parser.add_argument("--datasets", type=int, default=1000)
+    parser.add_argument("--changed", type=float, default=0.01)
+    parser.add_argument("--fetch-consumers", type=int, default=1)
+    parser.add_argument("--seed-only", action="store_true", help="prepare the agency database and stop")
+    args = parser.parse_args()
+    if args.command == "seed":
+        seed(args.ini, args.count)
+        return
+    slot = os.environ.get("TEST_SLOT", "6")
+    if args.seed_only:
+        directory = ROOT / ".local" / "bench" / f"harvest-{args.datasets}"
+        directory.mkdir(parents=True, exist_ok=True)
+        name, database = f"agency{args.datasets}", f"ckan_bench_agency_{args.datasets}_{slot}"
+        print(json.dumps(_prepare_agency(Instance(directory, name, PLUGINS, database, slot), args.datasets)))
+        return
+    result = run(args.datasets, args.changed, args.fetch_consumers, slot)
+    print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
 
 
 if __name__ == "__main__":
