@@ -45,6 +45,7 @@ from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 from ckanext.opendata_th.ui import helpers as ui_helpers
+from ckanext.opendata_th.ui import preview as ui_preview
 from ckanext.opendata_th.ui import search as ui_search
 from ckanext.opendata_th.ui import tags as ui_tags
 from ckanext.opendata_th.ui import views as ui_views
@@ -121,13 +122,15 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
             ui_views.get_blueprint(),
         ]
 
-    # IResourceController: queue a DataStore load when a tabular file is new or changed (ingest)
+    # IResourceController: queue a DataStore load when a tabular file is new or changed (ingest); once its
+    # data is in the DataStore, its preview views (ui)
 
     def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
         ingest_jobs.on_resource_changed(resource)
 
     def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
         ingest_jobs.on_resource_changed(resource)
+        ui_preview.on_resource_updated(resource)
 
     # IPackageController: index the HVD flag and categories (hvd), "has API" and ministry (ui)
 
