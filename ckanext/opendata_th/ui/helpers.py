@@ -13,9 +13,8 @@ import ckan.lib.helpers as h
 import ckan.plugins.toolkit as tk
 from ckan.lib.i18n import get_lang
 
-from ckanext.opendata_th.api import usage
 from ckanext.opendata_th.lib.thai import parse_date, to_be_year
-from ckanext.opendata_th.ui import agencies, metadata, search
+from ckanext.opendata_th.ui import agencies, metadata, popular, search
 
 __all__ = [
     "opendata_th_agency_dataset_count",
@@ -35,11 +34,7 @@ HOME_LISTS: tuple[tuple[str, str, str, str], ...] = (
     ("featured", "Featured high-value datasets", "metadata_modified desc", "high_value_dataset:true"),
     ("recent", "Recently updated", "metadata_modified desc", ""),
 )
-MOST_USED = ("popular", "Most used")
-# "Most used" ranks by the API room's counters (API calls and downloads per
-# resource); it looks at the most recently updated datasets only, so the
-# home page stays one Solr query and one Redis round trip per resource.
-MOST_USED_POOL = 200
+MOST_USED = ("popular", "Most used")  # ranked over every public dataset by ui/popular.py
 HOME_LIST_SIZE = 5
 
 
@@ -80,25 +75,13 @@ def opendata_th_home_figures() -> list[dict[str, Any]]:
     ]
 
 
-def _most_used(limit: int) -> list[dict[str, Any]]:
-    """Public datasets with the most API calls and downloads, the used ones only."""
-    pool = _public_search(q="*:*", sort="metadata_modified desc", rows=MOST_USED_POOL)["results"]
-    counts = usage.counts([resource["id"] for dataset in pool for resource in dataset.get("resources") or []])
-
-    def total(dataset: dict[str, Any]) -> int:
-        return sum(counts.get(resource["id"], {}).get("total", 0) for resource in dataset.get("resources") or [])
-
-    # sorted() is stable: among equals the most recently updated comes first.
-    return [dataset for dataset in sorted(pool, key=lambda dataset: -total(dataset)) if total(dataset)][:limit]
-
-
 def opendata_th_home_lists() -> list[dict[str, Any]]:
     """The home page's dataset lists: [{key, title (msgid), datasets}], empty lists left out."""
     lists = []
     for key, title, sort, fq in HOME_LISTS:
         datasets = _public_search(q="*:*", fq=fq, sort=sort, rows=HOME_LIST_SIZE)["results"]
         lists.append({"key": key, "title": title, "datasets": datasets})
-    lists.append({"key": MOST_USED[0], "title": MOST_USED[1], "datasets": _most_used(HOME_LIST_SIZE)})
+    lists.append({"key": MOST_USED[0], "title": MOST_USED[1], "datasets": popular.most_used(HOME_LIST_SIZE)})
     return [found for found in lists if found["datasets"]]
 
 
