@@ -61,6 +61,7 @@ def write_ini(path: pathlib.Path, port: int, storage: pathlib.Path) -> pathlib.P
         "ckan.locale_default = th",
         "ckan.locales_offered = th en",
         "ckan.views.default_views = datatables_view",
+        "ckanext.opendata_th.ui.featured_datasets = elderly-population-by-province rice-area",
         "ckan.dataset.create_on_ui_requires_resources = false",
     ]
     kept[at:at] = settings

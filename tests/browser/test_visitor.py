@@ -105,3 +105,54 @@ def test_a_visitor_finds_opens_and_reads_a_dataset(server, browser, screenshots)
     assert browser.current_url.endswith(docs_path.removeprefix("th/"))
     assert browser.find_element(By.CSS_SELECTOR, "a.opendata-th-language").text.strip() == "ภาษาไทย"
     _check(browser, screenshots, "06-api-docs-en")
+
+
+def _preview_text(driver: Any) -> str:
+    """The data preview's text, whether CKAN embeds the view inline or in an iframe."""
+    frames = driver.find_elements(By.CSS_SELECTOR, ".resource-view iframe")
+    if frames:
+        driver.switch_to.frame(frames[0])
+    try:
+        return str(driver.find_element(By.TAG_NAME, "body").text)
+    finally:
+        driver.switch_to.default_content()
+
+
+def test_a_visitor_reads_the_open_data_day_page_an_agency_and_a_data_preview(server, browser, screenshots):
+    browser.get(server["url"] + "/")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, ".opendata-th-home-odd a"))
+    _wait(browser, ec.url_contains("/open-data-day"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "วันข้อมูลเปิดสากล"
+    titles = browser.find_elements(By.CSS_SELECTOR, ".opendata-th-odd-featured .opendata-th-odd-title")
+    featured = [title.text for title in titles]
+    assert featured == ["จำนวนผู้สูงอายุจำแนกตามจังหวัด", "เนื้อที่ทำนาข้าวจำแนกตามจังหวัด"]  # the configured order
+    statistics = browser.find_element(By.CSS_SELECTOR, ".opendata-th-odd-category-statistics")
+    assert "ข้อมูลสถิติ" in statistics.text and "จำนวนผู้สูงอายุจำแนกตามจังหวัด" in statistics.text
+    _check(browser, screenshots, "07-open-data-day")
+
+    browser.get(server["url"] + "/organization/nso")
+    assert browser.find_element(By.CSS_SELECTOR, ".opendata-th-agency-title").text == "สำนักงานสถิติแห่งชาติ"
+    ministry = browser.find_element(By.CSS_SELECTOR, ".opendata-th-agency-ministry").text
+    assert "กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม" in ministry
+    figures = {
+        item.get_attribute("class").split()[0]: item.find_element(By.CLASS_NAME, "opendata-th-figure-count").text
+        for item in browser.find_elements(By.CSS_SELECTOR, ".opendata-th-agency-figures li")
+    }
+    assert figures == {
+        "opendata-th-figure-datasets": "3",
+        "opendata-th-figure-hvd": "1",
+        "opendata-th-figure-api": "1",
+        "opendata-th-figure-recent": "3",
+    }
+    _check(browser, screenshots, "08-agency")
+
+    browser.get(server["url"] + "/en/organization/")
+    assert "Ministry of Digital Economy and Society" in browser.find_element(By.TAG_NAME, "body").text
+    _check(browser, screenshots, "09-agencies-en")
+
+    # The data preview on the resource page: its first rows, read through datastore_search.
+    browser.get(server["url"] + "/dataset/elderly-population-by-province")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, ".resource-item a.heading"))
+    _wait(browser, ec.url_contains("/resource/"))
+    _wait(browser, lambda d: "เชียงใหม่" in _preview_text(d), timeout=30)
+    _check(browser, screenshots, "10-preview")
