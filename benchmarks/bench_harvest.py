@@ -75,6 +75,10 @@ def _ini(directory: Path, name: str, plugins: str) -> Path:
     text = (ROOT / "test.ini").read_text(encoding="utf-8")
     text = re.sub(r"^ckan\.plugins =.*$", f"ckan.plugins = {plugins}", text, flags=re.M)
     text = text.replace("%(here)s", str(ROOT)).replace("testing = true", "testing = false")
+    # ckanext-harvest 1.6.3 gives its Redis client no socket timeout, so redis-py 8 (CKAN's pin) applies its
+    # default and an idle consumer's BLPOP dies with TimeoutError after about a minute.  Without
+    # ckan.harvest.mq.hostname the queues use ckan.redis.url, whose socket_timeout the env sets (see _env).
+    text = re.sub(r"^ckan\.harvest\.mq\.(hostname|port|redis_db) =.*\n", "", text, flags=re.M)
     text = text.replace("level = WARN", "level = INFO", 1)  # the consumers' progress lines in their logs
     path = directory / f"{name}.ini"
     path.write_text(text, encoding="utf-8")
@@ -102,7 +106,7 @@ class Instance:
             CKAN_SOLR_URL=f"http://127.0.0.1:{solr}/solr/ckan_test",
             CKAN_SITE_ID=f"bench.{name}.{slot}",  # also names its Redis harvest queues
             CKAN_SITE_URL=self.url,
-            CKAN_REDIS_URL=f"redis://127.0.0.1:{redis}/{2 + int(slot)}",
+            CKAN_REDIS_URL=f"redis://127.0.0.1:{redis}/{2 + int(slot)}?socket_timeout=86400",
         )
         _ensure_database(database)
         self.ini = _ini(directory, name, plugins)
@@ -168,44 +172,68 @@ class Instance:
 # --- seeding: runs in a child process with the agency's config ------------------------------------
 
 
-def seed(ini: str, count: int) -> None:
-    """Create the agency's datasets in-process until it holds `count`, then index what is missing."""
+def seed_organization(ini: str) -> None:
+    """The agency's organization, made once before the workers start (they would race to make it)."""
     from ckan import model
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
-    from ckan.lib import search
+    from ckan.plugins import toolkit as tk
+
+    app = make_app(load_config(ini))
+    with app._wsgi_app.test_request_context():
+        if model.Group.get(ORG) is None:
+            user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+            tk.get_action("organization_create")({"user": user}, {"name": ORG, "title": "หน่วยงานทดสอบ"})
+
+
+def seed(ini: str, count: int, worker: int, workers: int) -> None:
+    """Worker `worker` of `workers`: create its share of the datasets the agency lacks, in-process
+    (run the workers again after a crash: they resume)."""
+    from ckan import model
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
     from ckan.plugins import toolkit as tk
 
     app = make_app(load_config(ini))
     with app._wsgi_app.test_request_context():
         user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        org = model.Group.get(ORG) or model.Group.get(
-            tk.get_action("organization_create")({"user": user}, {"name": ORG, "title": "หน่วยงานทดสอบ"})["id"]
-        )
-        assert org is not None
-        query = model.Session.query(model.Package).filter_by(owner_org=org.id, state="active", type="dataset")
-        have = query.count()
+        org = model.Group.get(ORG)
+        assert org is not None, "the parent creates the organization first"
+        names = model.Session.query(model.Package.name).filter_by(owner_org=org.id)
+        have = {name for (name,) in names}
+        todo = [number for number in range(worker, count, workers) if f"bench-{number:06d}" not in have]
         started = time.monotonic()
-        for number in range(have, count):
+        for done, number in enumerate(todo, start=1):
             data = dataset_dict(owner_org=org.id, name=f"bench-{number:06d}", title=f"ชุดข้อมูลทดสอบ {number}")
             data["resources"] = [{"name": "ข้อมูล", "url": f"http://agency.example.go.th/{number}.csv", "format": "CSV"}]
-            # Deferred: no commit and no Solr update per dataset; one commit per batch, one rebuild at the end.
+            # Deferred: no commit and no Solr update per dataset; one commit per batch, indexing afterwards.
             context = {"user": user, "ignore_auth": True, "defer_commit": True, "return_id_only": True}
             tk.get_action("package_create")(context, data)
-            if (number + 1) % BATCH == 0:
+            if done % BATCH == 0:
                 model.repo.commit()
-                rate = (number + 1 - have) / (time.monotonic() - started) * 60
-                print(f"seeded {number + 1}/{count} ({rate:.0f} /min)", flush=True)
+                print(
+                    f"worker {worker}: created {done}/{len(todo)} ({done / _since(started) * 60:.0f} /min)", flush=True
+                )
         model.repo.commit()
-        created = time.monotonic() - started
-        search.rebuild(only_missing=True, defer_commit=True, quiet=True)
+        print(json.dumps({"worker": worker, "created": len(todo), "seconds": _since(started)}), flush=True)
+
+
+def index(ini: str, worker: int, workers: int) -> None:
+    """Worker `worker` of `workers`: index its share of the agency's datasets Solr does not hold yet."""
+    from ckan import model
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+    from ckan.lib import search
+
+    app = make_app(load_config(ini))
+    with app._wsgi_app.test_request_context():
+        started = time.monotonic()
+        ids = sorted(id_ for (id_,) in model.Session.query(model.Package.id).filter_by(state="active"))
+        indexed = set(search.query_for(model.Package).get_all_entity_ids(max_results=len(ids) + 1))
+        mine = [id_ for id_ in ids if id_ not in indexed][worker::workers]
+        search.rebuild(package_ids=mine, defer_commit=True)
         search.commit()
-        print(
-            json.dumps(
-                {"created": count - have, "create_seconds": round(created, 1), "total_seconds": _since(started)}
-            ),
-            flush=True,
-        )
+        print(json.dumps({"worker": worker, "indexed": len(mine), "seconds": _since(started)}), flush=True)
 
 
 def _since(started: float) -> float:
@@ -217,21 +245,41 @@ def _indexed(instance: Instance) -> int:
     return int(instance.call("package_search", q="*:*", rows=0, include_private=True)["count"])
 
 
-def _prepare_agency(agency: Instance, count: int) -> dict[str, Any]:
+def _prepare_agency(agency: Instance, count: int, workers: int) -> dict[str, Any]:
     """The kept agency database: initialised once, seeded up to `count`, its index complete."""
     started = time.monotonic()
     agency.ckan("db", "init")  # a no-op on an initialised database
     agency.ckan("db", "upgrade", "-p", "activity")
     agency.sysadmin_token()
     with (agency.directory / "seed.log").open("ab") as out:
-        subprocess.run(
-            [sys.executable, __file__, "seed", "--ini", str(agency.ini), "--count", str(count)],
-            env=agency.env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            check=True,
-        )
-    return {"seconds": _since(started)}
+        command = [sys.executable, __file__, "seed", "--ini", str(agency.ini), "--count", str(count)]
+        subprocess.run([*command, "--org-only"], env=agency.env, stdout=out, stderr=subprocess.STDOUT, check=True)
+        children = [
+            subprocess.Popen(
+                [*command, "--worker", str(worker), "--workers", str(workers)],
+                env=agency.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+            for worker in range(workers)
+        ]
+        failed = [child.args for child in children if child.wait()]
+        if failed:
+            raise RuntimeError(f"seeding failed; see {agency.directory / 'seed.log'}")
+        # Indexing only once every worker has committed: a worker's share is taken from what is missing then.
+        children = [
+            subprocess.Popen(
+                [*command, "--worker", str(worker), "--workers", str(workers), "--index"],
+                env=agency.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+            for worker in range(workers)
+        ]
+        failed = [child.args for child in children if child.wait()]
+    if failed:
+        raise RuntimeError(f"indexing failed; see {agency.directory / 'seed.log'}")
+    return {"seconds": _since(started), "workers": workers}
 
 
 # --- harvesting through the queues ---------------------------------------------------------------
@@ -303,6 +351,23 @@ def _timed_harvest(central: Instance, source_id: str, fetch_consumers: int, labe
             process.wait(timeout=60)
 
 
+def _listing_seconds(agency: Instance) -> float:
+    """The part of every run that grows with the source: the gather stage's listing of ids and dates.
+
+    The harvester's own client, run here three times; the fastest is kept (the least disturbed by
+    the other work on a shared machine).
+    """
+    from ckanext.opendata_th.harvest.remote import Remote
+    from ckanext.opendata_th.harvest.sourceconfig import SourceConfig
+
+    timings = []
+    for _attempt in range(3):
+        started = time.monotonic()
+        Remote(agency.url, SourceConfig(token=agency.token)).modified_by_id()
+        timings.append(time.monotonic() - started)
+    return round(min(timings), 2)
+
+
 def _change(agency: Instance, fraction: float, total: int) -> list[str]:
     """Patch `fraction` of the agency's datasets through its API (new notes each run)."""
     names = [f"bench-{number:06d}" for number in range(0, total, max(1, round(1 / fraction)))]
@@ -312,19 +377,20 @@ def _change(agency: Instance, fraction: float, total: int) -> list[str]:
     return names
 
 
-def run(count: int, changed: float, fetch_consumers: int, slot: str) -> dict[str, Any]:
+def run(count: int, changed: float, fetch_consumers: int, seed_workers: int, slot: str) -> dict[str, Any]:
     directory = ROOT / ".local" / "bench" / f"harvest-{count}"
     directory.mkdir(parents=True, exist_ok=True)
     agency = Instance(directory, f"agency{count}", PLUGINS, f"ckan_bench_agency_{count}_{slot}", slot)
     central = Instance(directory, f"central{count}", CENTRAL_PLUGINS, f"ckan_bench_central_{count}_{slot}", slot)
     result: dict[str, Any] = {"datasets": count, "fetch_consumers": fetch_consumers, "cpus": os.cpu_count()}
-    result["seed"] = _prepare_agency(agency, count)
+    result["seed"] = _prepare_agency(agency, count, seed_workers)
     central.reset("activity", "harvest")
     central.sysadmin_token()
     agency.start()
     central.start()
     try:
         result["agency_indexed"] = _indexed(agency)
+        result["source_listing_seconds"] = _listing_seconds(agency)
         central_org = central.call("organization_create", name=ORG, title="หน่วยงานทดสอบ")
         source = central.call(
             "harvest_source_create",
@@ -357,22 +423,40 @@ def main() -> None:
     seeding = sub.add_parser("seed", help="(internal) seed the agency in-process; run with its env")
     seeding.add_argument("--ini", required=True)
     seeding.add_argument("--count", type=int, required=True)
+    seeding.add_argument("--worker", type=int, default=0)
+    seeding.add_argument("--workers", type=int, default=1)
+    seeding.add_argument("--org-only", action="store_true")
+    seeding.add_argument("--index", action="store_true")
     parser.add_argument("--datasets", type=int, default=1000)
     parser.add_argument("--changed", type=float, default=0.01)
     parser.add_argument("--fetch-consumers", type=int, default=1)
+    parser.add_argument("--seed-workers", type=int, default=2, help="processes seeding the agency (not timed)")
     parser.add_argument("--seed-only", action="store_true", help="prepare the agency database and stop")
+    parser.add_argument("--listing-only", action="store_true", help="time the source listing alone (seeded agency)")
     args = parser.parse_args()
     if args.command == "seed":
-        seed(args.ini, args.count)
+        if args.org_only:
+            seed_organization(args.ini)
+        elif args.index:
+            index(args.ini, args.worker, args.workers)
+        else:
+            seed(args.ini, args.count, args.worker, args.workers)
         return
     slot = os.environ.get("TEST_SLOT", "6")
-    if args.seed_only:
+    if args.seed_only or args.listing_only:
         directory = ROOT / ".local" / "bench" / f"harvest-{args.datasets}"
         directory.mkdir(parents=True, exist_ok=True)
         name, database = f"agency{args.datasets}", f"ckan_bench_agency_{args.datasets}_{slot}"
-        print(json.dumps(_prepare_agency(Instance(directory, name, PLUGINS, database, slot), args.datasets)))
+        agency = Instance(directory, name, PLUGINS, database, slot)
+        print(json.dumps(_prepare_agency(agency, args.datasets, args.seed_workers)))
+        if args.listing_only:
+            agency.start()
+            try:
+                print(json.dumps({"indexed": _indexed(agency), "source_listing_seconds": _listing_seconds(agency)}))
+            finally:
+                agency.stop()
         return
-    result = run(args.datasets, args.changed, args.fetch_consumers, slot)
+    result = run(args.datasets, args.changed, args.fetch_consumers, args.seed_workers, slot)
     print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
 
 
