@@ -94,6 +94,10 @@ def test_the_resource_page_previews_the_first_rows_through_datastore_search(app,
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f"/view/{view['id']}" in html  # the view is embedded in the resource page
+    soup = BeautifulSoup(html, "html.parser")
+    tabs = [tab.text.strip() for tab in soup.select(".view-item")]
+    assert tabs == ["ตาราง"]  # the view's tab in Thai, though a background job created it
+    assert "เต็มจอ" in soup.select_one(".resource-view").text
 
     view_page = app.get(f"/dataset/elderly/resource/{resource_id}/view/{view['id']}")
     assert view_page.status_code == 200
