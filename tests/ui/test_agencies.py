@@ -124,4 +124,6 @@ def test_agency_list_shows_ministry_and_the_count_a_visitor_may_see(app, agency_
     assert nso.select_one(".opendata-th-agency-count").text.strip() == "1 ชุดข้อมูล"
     assert items["กรมการท่องเที่ยว"].select_one(".opendata-th-agency-ministry").text.strip() == ("กระทรวงการท่องเที่ยวและกีฬา")
     english = _page(app, "/en/organization/")
+    headings = [heading.text.strip() for heading in english.select("li.media-item .media-heading")]
+    assert "National Statistical Office" in headings and "กรมการท่องเที่ยว" in headings  # no English name: Thai
     assert "Ministry of Digital Economy and Society" in english.get_text()
