@@ -104,6 +104,27 @@ start_harvest_consumers() {
         nohup "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer" >"$RUN/harvest-$stage.log" 2>&1 &
         echo $! >"$RUN/harvest-$stage.pid"
     done
+    start_harvest_scheduler
+}
+
+# `ckan harvester run` queues the jobs of sources whose frequency is due and marks
+# finished jobs Finished; ckanext-harvest leaves calling it to cron, and there is no
+# cron here, so a loop runs it every ODTH_HARVEST_INTERVAL seconds (0: never).
+# TERM (stop_by_pidfile) ends the loop and the run or sleep it is waiting for.
+start_harvest_scheduler() {
+    local interval="${ODTH_HARVEST_INTERVAL:-300}"
+    [[ "$interval" =~ ^[0-9]+$ ]] || die "ODTH_HARVEST_INTERVAL must be a whole number of seconds, not '$interval'"
+    [[ "$interval" == 0 ]] && return 0
+    pid_alive harvest-run && return 0
+    say "Starting the scheduled harvest run (every ${interval}s)"
+    # shellcheck disable=SC2016  # expanded by the loop's own shell
+    nohup bash -c 'trap '\''kill "$child" 2>/dev/null; exit 0'\'' TERM
+        while :; do
+            echo "$(date -u +%FT%TZ) ckan harvester run"
+            "$1" -c "$2" harvester run & child=$!; wait "$child"
+            sleep "$3" & child=$!; wait "$child"
+        done' harvest-run "$CKAN" "$CKAN_INI" "$interval" >>"$RUN/harvest-run.log" 2>&1 &
+    echo $! >"$RUN/harvest-run.pid"
 }
 
 print_welcome() {

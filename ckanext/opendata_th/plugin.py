@@ -31,6 +31,7 @@ from ckanext.opendata_th.harvest import auth as harvest_auth
 from ckanext.opendata_th.harvest import helpers as harvest_helpers
 from ckanext.opendata_th.harvest import hooks as harvest_hooks
 from ckanext.opendata_th.harvest import rdf as harvest_rdf
+from ckanext.opendata_th.harvest import views as harvest_views
 from ckanext.opendata_th.hvd import actions as hvd_actions
 from ckanext.opendata_th.hvd import auth as hvd_auth
 from ckanext.opendata_th.hvd import helpers as hvd_helpers
@@ -169,6 +170,7 @@ HARVEST_HELPER_MODULES: list[types.ModuleType] = [harvest_helpers]
 @tk.blanket.helpers(lambda: _public_members(HARVEST_HELPER_MODULES))
 class OpendataThHarvestPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IBlueprint)
     p.implements(p.IPackageController, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
 
@@ -176,6 +178,11 @@ class OpendataThHarvestPlugin(p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "harvest/templates")
+
+    # IBlueprint: the harvest status page of a source (harvest)
+
+    def get_blueprint(self) -> Any:
+        return harvest_views.get_blueprint()
 
     # IPackageController: a harvest source's API token is masked when shown or indexed (harvest)
 
@@ -185,7 +192,11 @@ class OpendataThHarvestPlugin(p.SingletonPlugin):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return harvest_hooks.before_dataset_index(pkg_dict)
 
-    # IDCATRDFHarvester: required fields DCAT-AP cannot carry, from the source's defaults (harvest)
+    # IDCATRDFHarvester: governance's harvest scope on every parsed record; required fields DCAT-AP
+    # cannot carry, from the source's defaults (harvest)
+
+    def after_parsing(self, rdf_parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
+        return harvest_rdf.scoped_parser(rdf_parser, harvest_job.source.config), []
 
     def before_create(self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]) -> None:
         harvest_rdf.complete(dataset_dict, harvest_object.source.config)

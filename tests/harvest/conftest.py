@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 import requests
 from ckan.plugins import toolkit as tk
@@ -169,6 +170,7 @@ class Central:
     org: dict[str, Any]
     member: dict[str, Any]
     outsider: dict[str, Any]
+    flask_app: Any
 
     def source(self, url: str, source_type: str = "opendata_th_ckan", **config: Any) -> dict[str, Any]:
         return call_action(
@@ -184,16 +186,22 @@ class Central:
         )
 
     def harvest(self, source_id: str) -> dict[str, Any]:
-        """One run through the real Redis queues, consumed the way the gather and fetch consumers do."""
+        """One run through the real Redis queues, consumed the way the gather and fetch consumers do.
+
+        The consumers run under CKAN's command line, which keeps its Flask app
+        in the click context's meta and pushes no Flask context of its own.
+        """
         gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
         job = call_action("harvest_job_create", context={"user": self.sysadmin["name"]}, source_id=source_id, run=True)
         for _attempt in range(20):
             for consumer, callback in ((gather, queue.gather_callback), (fetch, queue.fetch_callback)):
-                while True:
-                    reply = consumer.basic_get(queue="")
-                    if reply[2] is None:
-                        break
-                    callback(consumer, *reply)
+                with click.Context(click.Command("harvester")) as cli:
+                    cli.meta["flask_app"] = self.flask_app
+                    while True:
+                        reply = consumer.basic_get(queue="")
+                        if reply[2] is None:
+                            break
+                        callback(consumer, *reply)
             call_action("harvest_jobs_run", context={"user": self.sysadmin["name"]}, source_id=source_id)
             status = self.status(source_id)
             if status["last_run"]["status"] == "Finished":
@@ -220,7 +228,7 @@ def central(clean_db: None, clean_index: None, app: Any) -> Central:
             title="กรมทดสอบ (ส่วนกลาง)",
             users=[{"name": member["name"], "capacity": "editor"}],
         )
-    return Central(sysadmin=sysadmin, org=org, member=member, outsider=outsider)
+    return Central(sysadmin=sysadmin, org=org, member=member, outsider=outsider, flask_app=app.flask_app)
 
 
 def central_show(package_id: str) -> dict[str, Any]:

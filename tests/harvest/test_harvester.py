@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 import pytest
 from ckan import model
-from ckan.tests.helpers import call_action
+from ckan.tests.helpers import call_action, changed_config
 
+from ckanext.opendata_th.harvest import withdrawal
 from ckanext.opendata_th.harvest.helpers import opendata_th_harvest_duplicates, opendata_th_harvest_provenance
 from tests.factories import dataset_dict
 from tests.harvest.conftest import CENTRAL_PLUGINS, AgencyCatalogue, Central, central_show, free_port
@@ -65,11 +67,11 @@ def test_first_run_takes_what_governance_allows(agency_catalogue: AgencyCatalogu
     # the agency's member at the centre sees it
     member = api_get(app, "package_show", token=central.member["token"], id=inventory["name"])["result"]
     assert member["resources"] == []
-    _stored_records_hold_no_more_than_governance_allows(app, central, source["id"], inventory)
+    _stored_records_hold_no_more_than_governance_allows(app, central, source["id"], inventory, consented["id"])
 
 
 def _stored_records_hold_no_more_than_governance_allows(
-    app: Any, central: Central, source_id: str, inventory: dict[str, Any]
+    app: Any, central: Central, source_id: str, inventory: dict[str, Any], guid: str
 ) -> None:
     """ckanext-harvest serves the records it stored: they carry no data links and only the agency reads them."""
     from ckanext.harvest.model import HarvestObject
@@ -79,7 +81,7 @@ def _stored_records_hold_no_more_than_governance_allows(
     assert len(stored) == 3, stored
     refused = [record for record in stored.values() if record.get("state") == "deleted"]
     assert len(refused) == 1 and set(refused[0]) == {"id", "state"}  # not harvested: its id alone
-    inventory_record = next(r for r in stored.values() if r.get("title") == inventory["title"])
+    inventory_record = stored[guid]  # by source identifier: the factory gives every dataset the same title
     assert "resources" not in inventory_record and "url" not in inventory_record
     by_dataset = {"dataset_id": inventory["id"]}
     for token in (None, central.outsider["token"]):
@@ -98,8 +100,10 @@ def test_changes_at_the_source_are_reflected_on_the_next_run(agency_catalogue: A
         org, title="ชุดที่จะเปลี่ยนชั้น", resources=[{"url": "http://a.go.th/r.csv", "name": "ข้อมูล"}]
     )
     deleted = agency_catalogue.dataset(org, title="ชุดที่จะลบ")
+    classified = agency_catalogue.dataset(org, title="ชุดที่จะเป็นความลับ")
     source = central.source(agency_catalogue.url, api_token=token, organization=org)
-    assert central.harvest(source["id"])["last_run"]["counts"]["created"] == 4
+    assert central.harvest(source["id"])["last_run"]["counts"]["created"] == 5
+    first = {guid: package.id for guid, package in _by_guid(source["id"]).items()}
 
     # nothing changed: nothing fetched
     again = central.harvest(source["id"])["last_run"]["counts"]
@@ -117,9 +121,20 @@ def test_changes_at_the_source_are_reflected_on_the_next_run(agency_catalogue: A
         allow_harvest="true",
     )
     agency_catalogue.call("package_delete", id=deleted["id"])
+    # classified, without consent: purged (the default for classified records), other withdrawals soft-deleted
+    agency_catalogue.call(
+        "package_patch",
+        id=classified["id"],
+        private=True,
+        data_category="security",
+        data_classification="secret",
+        allow_harvest="false",
+    )
 
     counts = central.harvest(source["id"])["last_run"]["counts"]
-    assert (counts["updated"], counts["withdrawn"], counts["downgraded"], counts["failed"]) == (1, 2, 1, 0), counts
+    assert (counts["updated"], counts["withdrawn"], counts["downgraded"], counts["failed"]) == (1, 3, 1, 0), counts
+    _nothing_remains(first[classified["id"]], classified)
+    assert model.Package.get(first[deleted["id"]]).state == "deleted"  # soft delete by default
     held = _by_guid(source["id"])
     assert set(held) == {kept["id"], reclassified["id"]}
     assert central_show(held[kept["id"]].id)["title"] == "ชุดที่คงอยู่ (ปรับปรุง)"
@@ -134,6 +149,29 @@ def test_changes_at_the_source_are_reflected_on_the_next_run(agency_catalogue: A
     counts = central.harvest(source["id"])["last_run"]["counts"]
     assert counts["updated"] == 1, counts
     assert private["id"] in _by_guid(source["id"])
+
+    # purge chosen for every withdrawal: a dataset deleted at the source leaves nothing either
+    agency_catalogue.call("package_delete", id=kept["id"])
+    with changed_config(withdrawal.MODE_OPTION, "purge"):
+        assert central.harvest(source["id"])["last_run"]["counts"]["withdrawn"] == 1
+    _nothing_remains(first[kept["id"]], kept)
+
+
+def _nothing_remains(package_id: str, remote: dict[str, Any]) -> None:
+    """No dataset, activity, search document or harvest-table copy of the record's metadata."""
+    from ckanext.activity.model import Activity
+    from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+    model.Session.remove()  # read what the harvest committed
+    assert model.Package.get(package_id) is None
+    assert model.Session.query(Activity).filter(Activity.object_id == package_id).count() == 0
+    assert call_action("package_search", fq=f"id:{package_id}", include_private=True, include_drafts=True)["count"] == 0
+    assert model.Session.query(HarvestObject).filter(HarvestObject.package_id == package_id).count() == 0
+    objects = model.Session.query(HarvestObject).filter_by(guid=remote["id"]).all()
+    kept = [json.dumps(json.loads(obj.content), ensure_ascii=False) for obj in objects if obj.content]  # Thai unescaped
+    assert kept and all(remote["title"] not in content and remote["name"] not in content for content in kept)
+    extras = model.Session.query(HarvestObjectExtra.value).filter(HarvestObjectExtra.value.contains(remote["name"]))
+    assert extras.count() == 0
 
 
 def test_harvested_datasets_are_read_only_except_curation(
@@ -194,13 +232,47 @@ def test_token_is_never_shown(agency_catalogue: AgencyCatalogue, central: Centra
 def test_status_for_sysadmins_and_the_agency_only(agency_catalogue: AgencyCatalogue, central: Central, app: Any):
     org, token = agency_catalogue.new_agency()
     agency_catalogue.dataset(org)
+    twice = agency_catalogue.dataset(org)
+    # published directly at the centre too: the record is reported as a per-record error of the run
+    call_action(
+        "package_create",
+        context={"user": central.sysadmin["name"]},
+        **dataset_dict(name=twice["name"], owner_org=central.org["id"]),
+    )
     source = central.source(agency_catalogue.url, api_token=token, organization=org)
     central.harvest(source["id"])
     for who in (central.member["token"], central.sysadmin["token"]):
         status = api_get(app, "opendata_th_harvest_status", token=who, id=source["id"])["result"]
-        assert status["last_run"]["counts"]["created"] == 1 and status["datasets"] == {"full": 1, "metadata_only": 0}
+        assert status["last_run"]["counts"]["created"] == 1 and status["last_run"]["counts"]["duplicate"] == 1
+        assert status["datasets"] == {"full": 1, "metadata_only": 0}
+        assert token not in json.dumps(status)
     api_get(app, "opendata_th_harvest_status", token=central.outsider["token"], status=403, id=source["id"])
     api_get(app, "opendata_th_harvest_status", status=403, id=source["id"])
+
+    # the status page, linked from the source's page for those who may see it
+    status_url = f"/harvest/{source['name']}/status"
+    source_page = app.get(f"/harvest/{source['name']}", headers={"Authorization": central.member["token"]})
+    assert status_url in source_page.get_data(as_text=True)
+    page = app.get(status_url, headers={"Authorization": central.member["token"]})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    error = status["last_run"]["record_errors"][0]
+    assert error["source_identifier"] == twice["id"] and " / " in error["message"]  # Thai / English
+    assert html.escape(error["message"]) in text and twice["id"] in text
+    assert 'class="harvest-count-created">1<' in text and 'class="harvest-count-duplicate">1<' in text
+    assert token not in text
+    thai = app.get(status_url, headers={"Authorization": central.sysadmin["token"]}, query_string={"lang": "th"})
+    assert thai.status_code == 200 and token not in thai.get_data(as_text=True)
+    # everybody else: no status, and no link to it
+    outsider_page = app.get(f"/harvest/{source['name']}", headers={"Authorization": central.outsider["token"]})
+    assert status_url not in outsider_page.get_data(as_text=True)
+    assert app.get(status_url, headers={"Authorization": central.outsider["token"]}).status_code == 403
+    anonymous = app.get(status_url, follow_redirects=False)
+    assert anonymous.status_code in (302, 403) and token not in anonymous.get_data(as_text=True)
+    assert (
+        app.get("/harvest/no-such-source/status", headers={"Authorization": central.sysadmin["token"]}).status_code
+        == 404
+    )
 
 
 def test_a_source_that_is_down_changes_nothing(agency_catalogue: AgencyCatalogue, central: Central):

@@ -8,14 +8,17 @@ these functions and never re-decide.
 - `rules`: category -> allowed classifications, what counts as open.
 - `publishing`: the write side (chained package_create/update).
 - `access`: the read side (permission labels, members-only auth).
+- `inventory`: harvested metadata-only entries, also shown to signed-in
+  government users (`ckanext.opendata_th.inventory.viewer_role`).
 - `harvest`: `is_published` (public and open: DCAT, HVD), `harvest_scope` /
-  `harvest_record` for harvesters and exporters.
+  `harvest_record` for harvesters and exporters, `is_classified` (nothing
+  of it may remain in another catalogue).
 """
 
 from __future__ import annotations
 
 from ckanext.opendata_th.governance.access import PermissionLabels, is_restricted, may_read
-from ckanext.opendata_th.governance.harvest import harvest_record, harvest_scope, is_published
+from ckanext.opendata_th.governance.harvest import harvest_record, harvest_scope, is_classified, is_published
 from ckanext.opendata_th.governance.publishing import governance_errors
 from ckanext.opendata_th.governance.rules import allowed_classifications, is_open
 
@@ -25,6 +28,7 @@ __all__ = [
     "governance_errors",
     "harvest_record",
     "harvest_scope",
+    "is_classified",
     "is_open",
     "is_published",
     "is_restricted",

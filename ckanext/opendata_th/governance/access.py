@@ -49,15 +49,21 @@ class PermissionLabels(DefaultPermissionLabels):
     No `public`, `creator-` or `collaborator-` label: a non-open dataset is
     returned by search (and shown in activity streams) to agency members and
     sysadmins only.  A restricted dataset without an agency gets a label no
-    user holds, so only sysadmins (who bypass labels) see it.
+    user holds, so only sysadmins (who bypass labels) see it.  An inventory
+    entry also carries the inventory label, which government users hold
+    (see `inventory`).
     """
 
     def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
+        from ckanext.opendata_th.governance import inventory  # it reads is_restricted from here
+
         if not is_restricted(dataset_obj):
             return super().get_dataset_labels(dataset_obj)
         if dataset_obj.owner_org:
-            return [f"member-{dataset_obj.owner_org}"]
+            return [f"member-{dataset_obj.owner_org}", *inventory.dataset_labels(dataset_obj)]
         return [f"restricted-{dataset_obj.id}"]
 
     def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
-        return super().get_user_dataset_labels(user_obj)
+        from ckanext.opendata_th.governance import inventory
+
+        return super().get_user_dataset_labels(user_obj) + inventory.user_labels(user_obj)

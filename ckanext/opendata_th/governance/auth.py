@@ -7,6 +7,8 @@ datastore_info, datastore_search_sql and the DataStore dump all ask it.
 package_update is the gate for writing (resource and DataStore writes ask
 it too); an outside collaborator could otherwise read the dataset back
 from the update's answer.  Sysadmins pass, as everywhere in CKAN.
+A harvested inventory entry (metadata only) is also shown to government
+users (`inventory`), by package_show only.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import ckan.plugins.toolkit as tk
 from ckan.logic.auth import get_package_object
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ckanext.opendata_th.governance import access, publishing, rules
+from ckanext.opendata_th.governance import access, inventory, publishing, rules
 
 __all__ = ["bulk_update_public", "package_show", "package_update"]
 
@@ -30,6 +32,10 @@ def _members_only(next_auth: AuthFunction, context: Context, data_dict: DataDict
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access  # the chain keeps only its own flags; package_show is open to anonymous users
 def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    # An inventory entry is private to its agency in CKAN's eyes; government users read it by
+    # governance's rule, so CKAN's own (members-only) check is not asked for them.
+    if inventory.may_see_entry(context.get("user"), get_package_object(context, data_dict)):
+        return {"success": True}
     return _members_only(next_auth, context, data_dict)
 
 

@@ -21,6 +21,10 @@ HarvestScope = Literal["full", "metadata_only", "none"]
 # link to where its data is: "no links to the data").
 _DATA_FIELDS = ("resources", "num_resources", "url")
 
+# Classified information (ข้อมูลลับ under the Official Information Act's security rules): not merely
+# internal.  Not even its metadata may be kept by a catalogue that is not its agency's.
+CLASSIFIED = frozenset({"confidential", "secret", "top_secret"})
+
 
 def is_published(dataset: Mapping[str, Any]) -> bool:
     """Active, public and open: what anyone may see, download and receive (DCAT, HVD, harvest).
@@ -42,6 +46,11 @@ def harvest_scope(dataset: Mapping[str, Any]) -> HarvestScope:
         return "full"
     governed = rules.is_governed(dataset.get("type"), dataset)
     return "metadata_only" if governed and rules.as_bool(dataset.get(rules.ALLOW_HARVEST)) else "none"
+
+
+def is_classified(dataset: Mapping[str, Any]) -> bool:
+    """Whether the dataset's classification is confidential, secret or top secret (any spelling)."""
+    return rules.classification_code(dataset.get(rules.CLASSIFICATION)) in CLASSIFIED
 
 
 def harvest_record(dataset: dict[str, Any]) -> dict[str, Any] | None:

@@ -10,6 +10,13 @@
   what may be taken is decided by `governance.harvest` only.
 - `provenance`, `duplicates`, `status`: where a harvested dataset came
   from, the same dataset arriving twice, and per-source run reports.
+- `rdf`: DCAT-AP sources (ckanext-dcat's RDF harvester): governance's
+  scope on every parsed record, then what DCAT-AP cannot carry.
+- `withdrawal`: a record that vanished or stopped qualifying is soft
+  deleted or purged (configurable; classified records purged by default).
 - `auth`, `actions`, `hooks`: read-only harvested datasets, the status
   action, token masking in shown and indexed source configurations.
+- `views`: the status page of a source (/harvest/<id>/status).
+Inventory entries (metadata only) are shown to government users by
+governance (`governance.inventory`), not here.
 """

@@ -22,11 +22,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import search
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.opendata_th import governance
-from ckanext.opendata_th.harvest import duplicates, mapping, records, sourceconfig
+from ckanext.opendata_th.harvest import duplicates, mapping, records, sourceconfig, stagecontext, withdrawal
 from ckanext.opendata_th.harvest.remote import NotAvailable, Remote, RemoteError
 from ckanext.opendata_th.lib.i18n import bilingual
 
@@ -56,7 +57,10 @@ def _storable(remote: dict[str, Any]) -> dict[str, Any]:
     mapped = mapping.central_dict(remote)
     record = governance.harvest_record(mapped)
     if record is None:
-        return {"id": remote.get("id"), "state": "deleted"}
+        refused: dict[str, Any] = {"id": remote.get("id"), "state": "deleted"}
+        if governance.is_classified(mapped):
+            refused["classified"] = True  # the import purges what the catalogue held of it
+        return refused
     left_out = set(mapped) - set(record)
     return {key: value for key, value in remote.items() if key not in left_out}
 
@@ -82,6 +86,10 @@ class OpendataThCkanHarvester(HarvesterBase):
     # --- gather ----------------------------------------------------------------
 
     def gather_stage(self, harvest_job: HarvestJob) -> list[str] | None:
+        with stagecontext.translatable():
+            return self._gather(harvest_job)
+
+    def _gather(self, harvest_job: HarvestJob) -> list[str] | None:
         source = harvest_job.source
         try:
             config = sourceconfig.parse(source.config)
@@ -116,6 +124,10 @@ class OpendataThCkanHarvester(HarvesterBase):
     # --- fetch -----------------------------------------------------------------
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool:
+        with stagecontext.translatable():
+            return self._fetch(harvest_object)
+
+    def _fetch(self, harvest_object: HarvestObject) -> bool:
         if records.extra_value(harvest_object, records.ACTION) == "delete":
             return True
         source = harvest_object.source
@@ -130,15 +142,20 @@ class OpendataThCkanHarvester(HarvesterBase):
             records.set_extra(harvest_object, records.OUTCOME, "failed")
             harvest_object.save()
             return False
-        if dataset.get("name"):
-            records.set_extra(harvest_object, records.ORIGINAL_URL, remote.dataset_url(str(dataset["name"])))
-        harvest_object.content = json.dumps(_storable(dataset))
+        stored = _storable(dataset)
+        if stored.get("name"):  # a record the catalogue may not hold is not even named
+            records.set_extra(harvest_object, records.ORIGINAL_URL, remote.dataset_url(str(stored["name"])))
+        harvest_object.content = json.dumps(stored)
         harvest_object.save()
         return True
 
     # --- import ----------------------------------------------------------------
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        with stagecontext.translatable():
+            return self._import_stage(harvest_object)
+
+    def _import_stage(self, harvest_object: HarvestObject) -> bool | str:
         try:
             outcome = self._import(harvest_object)
         except tk.ValidationError as error:
@@ -190,7 +207,7 @@ class OpendataThCkanHarvester(HarvesterBase):
         scope = governance.harvest_scope(data)
         record = governance.harvest_record(data)
         if record is None:
-            return self._withdraw(harvest_object, existing)
+            return self._withdraw(harvest_object, existing, classified=bool(remote.get("classified")))
         owner_org = model.Package.get(source.id).owner_org if model.Package.get(source.id) else None
         duplicate = duplicates.find(
             source.id, harvest_object.guid, {**record, "name": remote.get("name")}, owner_org, existing and existing.id
@@ -226,10 +243,19 @@ class OpendataThCkanHarvester(HarvesterBase):
             existing = model.Package.get(created["id"])
             outcome = "created"
         self._make_current(harvest_object, existing.id, current=True)
+        if scope == "metadata_only":
+            # Governance labels an inventory entry by its current harvest object, which exists only now.
+            search.rebuild(existing.id)
         return outcome
 
-    def _withdraw(self, harvest_object: HarvestObject, existing: model.Package | None) -> str:
-        if existing is None or existing.state != "active":
+    def _withdraw(self, harvest_object: HarvestObject, existing: model.Package | None, classified: bool = False) -> str:
+        """Soft delete or purge (`withdrawal.mode`); a purge also clears what an earlier soft delete left."""
+        if existing is None:
+            return "skipped"
+        if withdrawal.mode(classified) == "purge":
+            withdrawal.purge(harvest_object.harvest_source_id, harvest_object.guid, existing.id, self._context())
+            return "withdrawn"
+        if existing.state != "active":
             return "skipped"
         tk.get_action("package_delete")(self._context(), {"id": existing.id})
         self._make_current(harvest_object, existing.id, current=False)

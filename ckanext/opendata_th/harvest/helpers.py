@@ -1,12 +1,14 @@
-"""Template helpers: provenance and duplicate flags on the dataset page."""
+"""Template helpers: provenance and duplicate flags on the dataset page, labels of the status page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ckanext.opendata_th.harvest import records
+import ckan.plugins.toolkit as tk
 
-__all__ = ["opendata_th_harvest_duplicates", "opendata_th_harvest_provenance"]
+from ckanext.opendata_th.harvest import records, status
+
+__all__ = ["opendata_th_harvest_count_labels", "opendata_th_harvest_duplicates", "opendata_th_harvest_provenance"]
 
 
 def opendata_th_harvest_provenance(package_id: str) -> dict[str, Any] | None:
@@ -18,3 +20,18 @@ def opendata_th_harvest_provenance(package_id: str) -> dict[str, Any] | None:
 def opendata_th_harvest_duplicates(package_id: str) -> list[dict[str, str]]:
     """Records from harvest sources flagged as this same dataset."""
     return records.duplicates_of(package_id)
+
+
+def opendata_th_harvest_count_labels() -> list[tuple[str, str]]:
+    """(key, label in the reader's language) of each count in a run's status, in the status's order."""
+    labels = {
+        "created": tk._("Created"),
+        "updated": tk._("Updated"),
+        "downgraded": tk._("Downgraded to metadata only"),
+        "withdrawn": tk._("Withdrawn"),
+        "unchanged": tk._("Unchanged"),
+        "skipped": tk._("Skipped"),
+        "duplicate": tk._("Duplicates"),
+        "failed": tk._("Failed"),
+    }
+    return [(key, labels[key]) for key in status.COUNTED]
