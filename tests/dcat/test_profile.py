@@ -81,8 +81,10 @@ def test_datastore_resources_are_data_services(app, built):
     assert len(services) == 1  # the CSV table; the shapefile has no DataStore table
     (service,) = services
     resource_id = built["geospatial"]["resources"][0]["id"]
-    endpoint = f"http://test.ckan.net/api/3/action/datastore_search?resource_id={resource_id}"
+    endpoint = f"http://test.ckan.net/api/opendata/v1/resources/{resource_id}/records"
     assert (service, DCAT.endpointURL, URIRef(endpoint)) in graph
+    description = f"http://test.ckan.net/api/opendata/v1/resources/{resource_id}/openapi.json"
+    assert (service, DCAT.endpointDescription, URIRef(description)) in graph
     assert (service, FOAF.page, URIRef("http://test.ckan.net/dataset/admin-boundaries/api")) in graph
     assert len(set(graph.objects(service, DCATAP.hvdCategory))) == 2
     assert len(set(graph.objects(service, DCATAP.applicableLegislation))) == 2

@@ -1,10 +1,9 @@
 """The URLs and URIs the DCAT output points at, from config patterns.
 
 Patterns take `{site_url}`, `{catalog_uri}`, `{dataset_id}`, `{dataset_name}`
-and `{resource_id}`.  The API documentation page and the OpenAPI
-description are served by the API room; until it exists the documentation
-pattern points where it will live and the endpoint description is left out
-(its pattern is empty by default).
+and `{resource_id}`.  The endpoint, the API documentation page and the
+OpenAPI description are served by the API room (`api.urls` names the
+stable paths).
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.utils import catalog_uri
+
+from ckanext.opendata_th.api import urls as api_urls
 
 API_DOCUMENTATION_CONFIG = "ckanext.opendata_th.dcat.api_documentation_url"
 ENDPOINT_DESCRIPTION_CONFIG = "ckanext.opendata_th.dcat.endpoint_description_url"
@@ -33,8 +34,12 @@ def _fill(pattern: str, dataset: dict[str, Any] | None = None, resource: dict[st
 
 
 def datastore_endpoint(resource: dict[str, Any]) -> str:
-    """The DataStore search API of a resource: the service's endpoint."""
-    return _fill("{site_url}/api/3/action/datastore_search?resource_id={resource_id}", resource=resource)
+    """The service's endpoint: the API room's stable records URL of the resource.
+
+    Not `datastore_search`: that is CKAN's action API, whose parameters are
+    not what the OpenAPI document (the endpoint description) describes.
+    """
+    return tk.config["ckan.site_url"].rstrip("/") + api_urls.records_path(str(resource.get("id") or ""))
 
 
 def api_documentation(dataset: dict[str, Any], resource: dict[str, Any]) -> str:
