@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
-from tests.api.conftest import PROVINCES
+from ckanext.opendata_th.api import fast, usage
+from tests.api.conftest import PROVINCES, make_table
 from tests.conftest import PLUGINS
 from tests.helpers import api_post
 
@@ -86,3 +87,73 @@ def test_dataset_and_catalogue_documents(app, table, restricted, sysadmin):
     own = document(app, "/dataset/elderly-names/openapi.json", token=sysadmin["token"]).json
     validate(own)
     assert restricted.resource_id in " ".join(own["paths"])
+
+
+def _fast_answer(app, resource_id, token=None):
+    """What the fast path answers for the resource's document (None: the ordinary view decides)."""
+    url = f"/api/opendata/v1/resources/{resource_id}/openapi.json"
+    headers = {"Authorization": token} if token else {}
+    with app.flask_app.test_request_context(url, headers=headers):
+        return fast.cached_public_document()
+
+
+def test_cached_public_document_is_served_before_the_user_is_identified(app, table, restricted, sysadmin):
+    url = f"/api/opendata/v1/resources/{table.resource_id}/openapi.json"
+    assert _fast_answer(app, table.resource_id) is None  # not cached yet: the view builds it
+    built = document(app, url)
+    assert built.headers["X-Cache"] == "MISS"
+
+    answer = _fast_answer(app, table.resource_id, token=sysadmin["token"])
+    assert answer is not None and answer.get_data() == built.get_data()  # the same document for every reader
+    served = document(app, url)
+    assert served.headers["X-Cache"] == "HIT" and served.get_data() == built.get_data()
+    assert served.headers["Access-Control-Allow-Origin"] == "*" and served.headers["Cache-Control"].startswith("public")
+    assert app.get(url, headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+
+    # A table only the agency may read: cached for a sysadmin, never served by the fast path.
+    own = document(app, f"/api/opendata/v1/resources/{restricted.resource_id}/openapi.json", token=sysadmin["token"])
+    assert own.headers["X-Cache"] == "MISS"
+    assert _fast_answer(app, restricted.resource_id) is None
+    assert _fast_answer(app, restricted.resource_id, token=sysadmin["token"]) is None
+    document(app, f"/api/opendata/v1/resources/{restricted.resource_id}/openapi.json", status=403)
+
+    # Made private after its document was cached: the anonymous decision follows at once.
+    api_post(app, "package_patch", sysadmin["token"], id=table.dataset["id"], private=True)
+    assert _fast_answer(app, table.resource_id) is None
+    assert document(app, url, status=403).json["error"]["code"] == "forbidden"
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.api.rate_limit.anonymous", "2")
+def test_the_fast_path_keeps_quotas_and_usage_counts(app, table):
+    url = f"/api/opendata/v1/resources/{table.resource_id}/openapi.json"
+    assert document(app, url).headers["X-Cache"] == "MISS"
+    hit = document(app, url)
+    assert hit.headers["X-Cache"] == "HIT" and hit.headers["RateLimit-Remaining"] == "0"
+    refused = document(app, url, status=429)
+    assert refused.json["error"]["code"] == "rate_limited" and refused.headers["Retry-After"]
+    assert usage.counts([table.resource_id])[table.resource_id]["openapi"] == 2
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.api.catalogue_page_size", "2")
+def test_catalogue_document_covers_every_page_and_is_cached_until_a_table_changes(app, sysadmin, agency):
+    made = [make_table(app, sysadmin["token"], agency, f"elderly-{n}") for n in range(3)]  # 3 datasets, pages of 2
+    url = "/api/opendata/v1/openapi.json"
+    first = document(app, url)
+    assert first.headers["X-Cache"] == "MISS"
+    validate(first.json)
+    paths = " ".join(first.json["paths"])
+    assert all(table.resource_id in paths for table in made)
+    assert document(app, url).headers["X-Cache"] == "HIT"
+
+    api_post(
+        app,
+        "datastore_upsert",
+        sysadmin["token"],
+        resource_id=made[2].resource_id,
+        method="update",
+        records=[{"_id": 1, "จังหวัด": "ตรัง"}],
+        force=True,
+    )
+    changed = document(app, url)
+    assert changed.headers["X-Cache"] == "MISS"
+    assert "ตรัง" in record_schema(changed.json, made[2].resource_id)["properties"]["จังหวัด"]["enum"]

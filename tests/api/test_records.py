@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import time
+from email.utils import parsedate_to_datetime
 
 import openpyxl
 import pytest
 
 from tests.api.conftest import PROVINCES
 from tests.conftest import PLUGINS
+from tests.helpers import api_post
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -107,6 +110,8 @@ def test_errors_are_bilingual_json(app, table):
         body = get(app, table.records_url, status=400, **params).json
         assert set(body["error"]["message"]) == {"th", "en"}, params
     assert get(app, table.records_url, status=400, ปี="สองพัน").json["error"]["code"] == "bad_request"
+    nul = get(app, table.records_url, status=400, **{"จังหวัด[in]": "B}\x00"}).json["error"]["message"]
+    assert nul["th"] == "คำค้นต้องไม่มีอักขระ NUL" and "NUL" in nul["en"]
     missing = get(app, "/api/opendata/v1/resources/no-such-id/records", status=404).json
     assert missing["error"]["message"]["th"]
 
@@ -140,3 +145,54 @@ def test_restricted_tables_need_an_agency_token(app, table, restricted, sysadmin
     assert get(app, f"/api/opendata/v1/resources/{restricted.resource_id}/schema", status=403)
     assert get(app, f"/api/opendata/v1/resources/{restricted.resource_id}/openapi.json", status=403)
     assert get(app, restricted.records_url, token=sysadmin["token"]).json["total"] == 30
+
+
+def test_last_modified_follows_the_table_data_not_the_metadata(app, table, sysadmin):
+    first = get(app, table.records_url, limit=50)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    # an unchanged table answers 304 to either validator
+    assert app.get(table.records_url, query_string={"limit": 50}, headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        app.get(table.records_url, query_string={"limit": 50}, headers={"If-Modified-Since": modified}).status_code
+        == 304
+    )
+    time.sleep(1.1)  # HTTP dates count whole seconds
+    # a metadata edit does not change the data, so not its date either
+    api_post(app, "resource_patch", sysadmin["token"], id=table.resource_id, description="คำอธิบายใหม่")
+    assert get(app, table.records_url, limit=50).headers["Last-Modified"] == modified
+
+    api_post(
+        app,
+        "datastore_upsert",
+        sysadmin["token"],
+        resource_id=table.resource_id,
+        method="update",
+        records=[{"_id": 2, "หมายเหตุ": "แก้ไขแล้ว"}],
+        force=True,
+    )
+    changed = get(app, table.records_url, limit=50)
+    assert parsedate_to_datetime(changed.headers["Last-Modified"]) > parsedate_to_datetime(modified)
+    assert changed.headers["ETag"] != etag
+    assert changed.json["records"][1]["หมายเหตุ"] == "แก้ไขแล้ว"
+    stale = app.get(table.records_url, query_string={"limit": 50}, headers={"If-Modified-Since": modified})
+    assert stale.status_code == 200
+    assert (
+        app.get(
+            table.records_url, query_string={"limit": 50}, headers={"If-None-Match": changed.headers["ETag"]}
+        ).status_code
+        == 304
+    )
+
+    time.sleep(1.1)
+    api_post(
+        app,
+        "datastore_records_delete",
+        sysadmin["token"],
+        resource_id=table.resource_id,
+        filters={"_id": 3},
+        force=True,
+    )
+    schema = get(app, f"/api/opendata/v1/resources/{table.resource_id}/schema")
+    assert parsedate_to_datetime(schema.headers["Last-Modified"]) > parsedate_to_datetime(
+        changed.headers["Last-Modified"]
+    )

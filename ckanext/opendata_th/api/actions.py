@@ -1,15 +1,49 @@
-"""Actions of the API room (ACTION_MODULES): usage figures and per-token quotas."""
+"""Actions of the API room (ACTION_MODULES): usage figures, per-token quotas, change stamps.
+
+The chained DataStore writes only stamp when a table changed (see
+`changes`); the writes themselves are CKAN's, unchanged.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, DataDict
+from ckan.types import Action, Context, DataDict
 
-from ckanext.opendata_th.api import ratelimit, usage
+from ckanext.opendata_th.api import changes, ratelimit, usage
 
-__all__ = ["opendata_th_api_token_limit", "opendata_th_api_usage"]
+__all__ = [
+    "datastore_delete",
+    "datastore_run_triggers",
+    "datastore_upsert",
+    "opendata_th_api_token_limit",
+    "opendata_th_api_usage",
+]
+
+
+def _stamped(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    result = next_action(context, data_dict)
+    # After the write succeeded: a refused or failed write changed nothing.
+    if data_dict.get("resource_id"):
+        changes.mark_written(str(data_dict["resource_id"]))
+    return result
+
+
+@tk.chained_action
+def datastore_upsert(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _stamped(next_action, context, data_dict)
+
+
+@tk.chained_action
+def datastore_delete(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """Also reached by `datastore_records_delete`, which calls it."""
+    return _stamped(next_action, context, data_dict)
+
+
+@tk.chained_action
+def datastore_run_triggers(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return _stamped(next_action, context, data_dict)
 
 
 def _dataset_usage(context: Context, dataset: dict[str, Any]) -> dict[str, Any]:

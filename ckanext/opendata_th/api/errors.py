@@ -57,3 +57,8 @@ def forbidden() -> ApiError:
 
 def bad_request(msgid: str, **params: Any) -> ApiError:
     return ApiError(400, "bad_request", msgid, **params)
+
+
+def rate_limited(seconds: int) -> ApiError:
+    error = ApiError(429, "rate_limited", "Too many requests; try again in %(seconds)s seconds", seconds=seconds)
+    return error

@@ -10,6 +10,7 @@ the cache until then.  Access is checked before the cache is consulted.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from typing import Any
@@ -18,14 +19,15 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.opendata_th.api import query, stats, urls
+from ckanext.opendata_th.api import changes, query, stats, urls
 from ckanext.opendata_th.api.errors import not_found
 from ckanext.opendata_th.api.records import HIDDEN
 
 OPENAPI_VERSION = "3.1.0"
 CACHE_PREFIX = "odth:api:spec"
 CACHE_SECONDS = 7 * 24 * 3600
-SPEC_VERSION = "1"  # bump when the generator changes, so cached documents are rebuilt
+Table = tuple[dict[str, Any], list[dict[str, Any]]]
+SPEC_VERSION = "2"  # bump when the generator changes, so cached documents are rebuilt
 
 _TYPES: dict[str, dict[str, Any]] = {
     "int": {"type": "integer"},
@@ -312,10 +314,11 @@ def _cached(key: str, build: Any) -> tuple[bytes, bool]:
 
 
 def column_stats(resource_id: str, columns: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """`stats.columns`, cached under the table's fingerprint (a full scan on a large table)."""
-    fingerprint = stats.fingerprints([resource_id]).get(resource_id, "none")
+    """`stats.columns`, cached under the table's version (a full scan on a large table)."""
+    fingerprint = stats.fingerprint(resource_id) or "none"
+    version, _changed = changes.version(resource_id, fingerprint)
     text, _cached_hit = _cached(
-        f"stats:{resource_id}:{fingerprint}",
+        f"stats:{resource_id}:{version}",
         lambda: stats.columns(resource_id, [c for c in columns if c["id"] not in HIDDEN]),
     )
     found: dict[str, dict[str, Any]] = json.loads(text)
@@ -332,17 +335,34 @@ def _title(dataset: dict[str, Any]) -> str:
     return str(dataset.get("title_translated", {}).get("en") or dataset.get("title") or dataset["name"])
 
 
-def resource_document(resource_id: str, readable: Callable[[], tuple[dict, dict, list]]) -> tuple[bytes, bool]:
-    """The document of one resource the caller may read; `readable()` gives (dataset, resource, columns)
-    and runs only when the document is not cached (it calls three actions)."""
+def resource_key(resource: model.Resource, dataset: model.Package, version: str) -> str:
+    """The cache key of a resource's document: its table's version and its metadata (names, titles)."""
+    modified = f"{dataset.metadata_modified}|{resource.metadata_modified}"
+    return f"resource:{resource.id}:{stats.combined([version, modified])}"
+
+
+def cached_only(key: str) -> bytes | None:
+    """The cached document under `key`, without building it (the fast path)."""
+    found = connect_to_redis().get(f"{CACHE_PREFIX}:{SPEC_VERSION}:{key}")
+    return bytes(found) if found is not None else None
+
+
+def resource_document(
+    resource_id: str, readable: Callable[[], tuple[dict, dict, list]]
+) -> tuple[bytes, bool, datetime.datetime]:
+    """The document of one resource the caller may read, whether it was cached, and when the table changed.
+
+    `readable()` gives (dataset, resource, columns) and runs only when the
+    document is not cached (it calls three actions).
+    """
     resource = model.Resource.get(resource_id)
     dataset = model.Package.get(resource.package_id) if resource else None
     if resource is None or dataset is None:
         raise not_found()
-    fingerprint = stats.fingerprints([resource_id]).get(resource_id)
+    fingerprint = stats.fingerprint(resource_id)
     if fingerprint is None:
         raise not_found()
-    modified = f"{dataset.metadata_modified}|{resource.metadata_modified}"
+    version, changed = changes.version(resource_id, fingerprint)
 
     def build() -> dict[str, Any]:
         dataset_dict, resource_dict, columns = readable()
@@ -352,15 +372,18 @@ def resource_document(resource_id: str, readable: Callable[[], tuple[dict, dict,
             [_entry(resource_dict, columns)],
         )
 
-    return _cached(f"resource:{resource_id}:{stats.combined([fingerprint, modified])}", build)
+    text, cached = _cached(resource_key(resource, dataset, version), build)
+    return text, cached, changed
 
 
 def dataset_document(
     dataset: dict[str, Any], tables: list[tuple[dict[str, Any], list[dict[str, Any]]]]
 ) -> tuple[bytes, bool]:
     """The document of a dataset's readable tables."""
-    found = stats.fingerprints([resource["id"] for resource, _columns in tables])
-    parts = [dataset.get("metadata_modified") or ""] + [f"{r['id']}={found.get(r['id'], '')}" for r, _c in tables]
+    ids = [resource["id"] for resource, _columns in tables]
+    found = stats.fingerprints(ids)
+    stamps = dict(zip(ids, changes.written_stamps(ids), strict=True))
+    parts = [dataset.get("metadata_modified") or ""] + [f"{rid}={found.get(rid, '')}:{stamps[rid]}" for rid in ids]
     return _cached(
         f"dataset:{dataset['id']}:{stats.combined(parts)}",
         lambda: _document(
@@ -371,16 +394,18 @@ def dataset_document(
     )
 
 
-def catalogue_document(tables: list[tuple[dict[str, Any], list[dict[str, Any]]]], modified: str) -> tuple[bytes, bool]:
-    """The document of every table anonymous users may read."""
-    found = stats.fingerprints([resource["id"] for resource, _columns in tables])
-    parts = [modified] + [f"{r['id']}={found.get(r['id'], '')}" for r, _c in tables]
+def catalogue_document(generation: str, public_tables: Callable[[], list[Table]]) -> tuple[bytes, bool]:
+    """The document of every table anonymous users may read, cached under the catalogue's generation.
+
+    `public_tables()` lists the catalogue (every dataset, page by page) and
+    runs only when the generation moved.
+    """
     portal = tk.config.get("ckanext.opendata_th.portal_name_en") or "Open data"
     return _cached(
-        f"catalogue:{stats.combined(parts)}",
+        f"catalogue:{generation}",
         lambda: _document(
             f"{portal} — dataset APIs",
             "Every open table of the catalogue / ทุกตารางข้อมูลเปิดของบัญชีข้อมูล",
-            [_entry(resource, columns) for resource, columns in tables],
+            [_entry(resource, columns) for resource, columns in public_tables()],
         ),
     )

@@ -156,6 +156,9 @@ def _add_filter(filters: dict[str, Any], column: str, op: str, values: list[str]
 
 def parse(args: MultiDict[str, str]) -> Query:
     """The request's query string as a `Query`; `ApiError` (400) for what cannot be understood."""
+    # PostgreSQL text cannot hold NUL; without this check the DataStore fails with a 500.
+    if any("\x00" in key or any("\x00" in value for value in args.getlist(key)) for key in args):
+        raise bad_request("The query must not contain NUL characters")
     query = Query()
     query.format = args.get("format") or "json"
     if query.format not in FORMATS:

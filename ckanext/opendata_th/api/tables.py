@@ -9,17 +9,18 @@ only from datasets governance says are published, whoever asks.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.opendata_th import governance
-from ckanext.opendata_th.api import examples, openapi, records, urls
+from ckanext.opendata_th.api import changes, examples, openapi, records, stats, urls
 from ckanext.opendata_th.api.errors import forbidden, not_found
 
 Table = tuple[dict[str, Any], list[dict[str, Any]]]
-CATALOGUE_ROWS = 1000
 
 
 def _columns(context: dict[str, Any], resource_id: str) -> list[dict[str, Any]] | None:
@@ -83,20 +84,58 @@ def readable_tables(dataset_id: str) -> tuple[dict[str, Any], list[Table]]:
     return dataset, _tables_of(context, dataset)
 
 
-def public_tables() -> tuple[list[Table], str]:
-    """Every table anonymous users may read, and the latest metadata change among their datasets."""
+def page_size() -> int:
+    return tk.asint(tk.config.get("ckanext.opendata_th.api.catalogue_page_size"))
+
+
+def public_datasets() -> Iterator[dict[str, Any]]:
+    """Every dataset anonymous users find, page by page (package_search stops at 1,000 rows a call)."""
     context: dict[str, Any] = {"user": "", "ignore_auth": False}
-    result = tk.get_action("package_search")(
-        dict(context), {"q": "*:*", "rows": CATALOGUE_ROWS, "sort": "name asc", "include_private": False}
-    )
+    rows, start = page_size(), 0
+    while True:
+        result = tk.get_action("package_search")(
+            dict(context),
+            # a stable order, so pages neither overlap nor skip while nothing changes
+            {"q": "*:*", "rows": rows, "start": start, "sort": "id asc", "include_private": False},
+        )
+        yield from result["results"]
+        start += rows
+        if not result["results"] or start >= result["count"]:
+            return
+
+
+def public_tables() -> list[Table]:
+    """Every table anonymous users may read, from the datasets governance says are published."""
+    context: dict[str, Any] = {"user": "", "ignore_auth": False}
     found: list[Table] = []
-    modified = ""
-    for dataset in result["results"]:
-        if not governance.is_published(dataset):
-            continue
-        modified = max(modified, dataset.get("metadata_modified") or "")
-        found.extend(_tables_of(context, dataset))
-    return found, modified
+    for dataset in public_datasets():
+        if governance.is_published(dataset):
+            found.extend(_tables_of(context, dataset))
+    return found
+
+
+def catalogue_generation() -> str:
+    """Changes whenever the catalogue document could: a dataset or resource, a table, a write, the site.
+
+    Three cheap aggregate reads instead of listing the catalogue: the
+    document is rebuilt only when this moves.
+    """
+    packages = model.Session.execute(
+        sa.select(sa.func.count(), sa.func.max(model.Package.metadata_modified)).select_from(model.Package)
+    ).one()
+    resources = model.Session.execute(
+        sa.select(sa.func.count(), sa.func.max(model.Resource.metadata_modified)).select_from(model.Resource)
+    ).one()
+    return stats.combined(
+        [
+            str(tuple(packages)),
+            str(tuple(resources)),
+            stats.all_tables_fingerprint(),
+            str(changes.writes()),
+            urls.site(),
+            str(tk.config.get("ckanext.opendata_th.portal_name_en") or ""),
+        ]
+    )
 
 
 def docs_entries(readable: list[Table]) -> list[dict[str, Any]]:

@@ -15,11 +15,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.lib import signals
 from flask import Blueprint, Response, g, request
+from flask.blueprints import BlueprintSetupState
 
-from ckanext.opendata_th.api import errors, openapi, query, ratelimit, records, tables, urls, usage
+from ckanext.opendata_th.api import (
+    changes,
+    errors,
+    fast,
+    openapi,
+    query,
+    ratelimit,
+    records,
+    stats,
+    tables,
+    urls,
+    usage,
+)
 from ckanext.opendata_th.api.errors import ApiError
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,14 +53,9 @@ def _json(payload: Any, status: int = 200) -> Response:
 
 
 def _last_modified(resource_id: str) -> datetime.datetime | None:
-    """When the resource last changed; read after an action has checked access (no second auth round).
-
-    A `datastore_upsert` does not touch the resource, so revalidation relies
-    on the ETag (a hash of the body, checked first) rather than on this date.
-    """
-    resource = model.Resource.get(resource_id)
-    stamp = resource and (resource.last_modified or resource.metadata_modified)
-    return stamp.replace(tzinfo=datetime.UTC) if stamp else None
+    """When the table's data last changed (see `changes`), not its metadata; read after an action checked access."""
+    fingerprint = stats.fingerprint(resource_id)
+    return changes.version(resource_id, fingerprint)[1] if fingerprint else None
 
 
 def _page_url(resource_id: str, cursor: str) -> str:
@@ -112,7 +119,9 @@ def _document_response(text: bytes, cached: bool) -> Response:
 def resource_openapi(resource_id: str) -> Response:
     tables.check_readable(resource_id)
     usage.count(resource_id, "openapi")
-    return _document_response(*openapi.resource_document(resource_id, lambda: tables.readable_resource(resource_id)))
+    text, cached, _changed = openapi.resource_document(resource_id, lambda: tables.readable_resource(resource_id))
+    # No Last-Modified: the document also changes with the metadata (names, titles); the ETag covers both.
+    return _document_response(text, cached)
 
 
 def dataset_openapi(id: str) -> Response:
@@ -121,8 +130,7 @@ def dataset_openapi(id: str) -> Response:
 
 
 def catalogue_openapi() -> Response:
-    readable, modified = tables.public_tables()
-    return _document_response(*openapi.catalogue_document(readable, modified))
+    return _document_response(*openapi.catalogue_document(tables.catalogue_generation(), tables.public_tables))
 
 
 def docs_page(id: str) -> str:
@@ -146,10 +154,7 @@ def before() -> Response | None:
     verdict = ratelimit.hit()
     g.odth_rate_limit = verdict
     if verdict is not None and not verdict.allowed:
-        error = ApiError(
-            429, "rate_limited", "Too many requests; try again in %(seconds)s seconds", seconds=verdict.reset
-        )
-        return errors.response(error)
+        return errors.response(errors.rate_limited(verdict.reset))
     return None
 
 
@@ -177,7 +182,8 @@ def after(response: Response) -> Response:
     if verdict is not None:
         response.headers.update(verdict.headers())
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
-        authenticated = bool(tk.current_user and tk.current_user.is_authenticated)
+        # The fast path answers what anyone may read, without identifying the user (see `fast`).
+        authenticated = not g.get("odth_public") and bool(tk.current_user and tk.current_user.is_authenticated)
         response.headers["Cache-Control"] = "private, no-cache" if authenticated else "public, no-cache"
         response.add_etag(weak=True)
         if g.get("odth_last_modified"):
@@ -205,6 +211,15 @@ def _count_dump(response: Response) -> Response:
     return response
 
 
+def _serve_public_documents_first(state: BlueprintSetupState) -> None:
+    """Put `fast.cached_public_document` before CKAN's own before_request (user identification).
+
+    Registered here rather than with `before_app_request`, which would
+    append it after CKAN's; the blueprint's `after` hook still runs for it.
+    """
+    state.app.before_request_funcs.setdefault(None, []).insert(0, fast.cached_public_document)
+
+
 def get_blueprint() -> Blueprint:
     blueprint = Blueprint("opendata_th_api", __name__)
     base = urls.PREFIX + "/resources/<resource_id>"
@@ -219,5 +234,6 @@ def get_blueprint() -> Blueprint:
     blueprint.after_request(after)
     blueprint.register_error_handler(ApiError, handle_api_error)
     blueprint.after_app_request(_count_dump)
+    blueprint.record_once(_serve_public_documents_first)
     signals.resource_download.connect(_count_download)
     return blueprint
