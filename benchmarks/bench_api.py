@@ -15,7 +15,8 @@ clients for
   (b) GET /api/opendata/v1/resources/<id>/records?code=N&limit=100
 
 and the OpenAPI document of the table, cold (cache emptied: statistics
-over every row) and cached.  Rate limits are off for the run.  Timings are
+over every row) and cached, over HTTP and in process (Flask test client,
+and the fast path's parts: access decision, fingerprint, Redis).  Rate limits are off for the run.  Timings are
 printed as JSON; they are never test assertions.
 """
 
@@ -241,6 +242,55 @@ def spec_timings(base: str, resource_id: str, env: dict[str, str]) -> dict[str, 
     }
 
 
+IN_PROCESS = """
+import json, statistics, sys, time
+from ckan.cli import CKANConfigLoader
+from ckan.config.middleware import make_app
+app = make_app(CKANConfigLoader(sys.argv[1]).get_config())
+flask_app = app._wsgi_app
+client = flask_app.test_client()
+from ckan import model
+from ckanext.opendata_th.api import changes, fast, openapi, stats
+rid = sys.argv[2]
+url = f"/api/opendata/v1/resources/{rid}/openapi.json"
+assert client.get(url).status_code == 200
+
+
+def timed(fn, n=200):
+    found = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        found.append(1000 * (time.perf_counter() - started))
+    found.sort()
+    return {"median_ms": round(statistics.median(found), 2), "p99_ms": round(found[int(n * 0.99) - 1], 2)}
+
+
+result = {"request_cached_document": timed(lambda: client.get(url))}
+with flask_app.test_request_context(url):
+    result["access_decision_auth_chain"] = timed(lambda: (model.Session.remove(), fast.public_readable(rid)))
+    resource = model.Resource.get(rid)
+    version, _changed = changes.version(rid, stats.fingerprint(rid))
+    result["access_decision_cached"] = timed(lambda: fast.public_decision(resource, resource.package, version))
+    result["table_fingerprint"] = timed(lambda: stats.fingerprint(rid))
+    result["version_redis"] = timed(lambda: changes.version(rid, "x"))
+    result["fast_path_whole"] = timed(lambda: (model.Session.remove(), fast.cached_public_document()))
+print(json.dumps(result))
+"""
+
+
+def in_process(ini: str, env: dict[str, str], resource_id: str) -> dict[str, Any]:
+    """The cached document through the Flask test client (no HTTP, no gunicorn) and its parts, 200 calls each."""
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, ini, resource_id], capture_output=True, text=True, env=env, check=False
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"in-process timing failed: {done.stderr[-2000:]}")
+    found: dict[str, Any] = json.loads(lines[-1])
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -281,6 +331,8 @@ def main() -> None:
             "filter": "code = N (btree index), limit 100, total counted",
             "throughput": filters,
             "openapi": spec_timings(base, resource_id, env),
+            "openapi_in_process": in_process(ini, env, resource_id),
+            "load_average": os.getloadavg(),
         }
         print(json.dumps(result, indent=2, ensure_ascii=False))
     finally:

@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from ckanext.opendata_th.api import fast, usage
+from ckanext.opendata_th.ingest import status as ingest_status
 from tests.api.conftest import PROVINCES, make_table
 from tests.conftest import PLUGINS
 from tests.helpers import api_post
@@ -116,6 +117,13 @@ def test_cached_public_document_is_served_before_the_user_is_identified(app, tab
     assert _fast_answer(app, restricted.resource_id) is None
     assert _fast_answer(app, restricted.resource_id, token=sysadmin["token"]) is None
     document(app, f"/api/opendata/v1/resources/{restricted.resource_id}/openapi.json", status=403)
+
+    # Held for PDPA review after its document was cached: closed at once, open again once resolved.
+    ingest_status.update(table.resource_id, pdpa_state=ingest_status.PDPA_PENDING)
+    assert _fast_answer(app, table.resource_id) is None
+    document(app, url, status=403)
+    ingest_status.update(table.resource_id, pdpa_state=ingest_status.PDPA_RESOLVED)
+    assert _fast_answer(app, table.resource_id) is not None
 
     # Made private after its document was cached: the anonymous decision follows at once.
     api_post(app, "package_patch", sysadmin["token"], id=table.dataset["id"], private=True)

@@ -6,8 +6,9 @@ auth chain run as that user.  A resource's document is the same for every
 reader, so when anonymous users may read the table, whoever asks may have
 it: this path asks the access question as the anonymous user (CKAN's
 `datastore_info` auth: package_show with governance's members-only rule,
-and the ingest PDPA guard; nothing is re-decided here) and answers from the
-cache.  Anything else (a table only some users may read, a document not
+and the ingest PDPA guard; nothing is re-decided here), keeps the answer
+under a key made of every input of that decision (`public_decision`), and
+answers from the cache.  Anything else (a table only some users may read, a document not
 cached yet, any other URL) falls through to the ordinary view, which
 identifies the user and decides as usual.
 
@@ -21,13 +22,20 @@ import re
 import time
 
 import ckan.plugins.toolkit as tk
+import psycopg2.errors
 from ckan import model
+from ckan.lib.redis import connect_to_redis
+from ckanext.datastore.backend.postgres import get_write_engine
 from flask import Response, g, request
+from psycopg2 import sql
 
 from ckanext.opendata_th.api import changes, errors, openapi, ratelimit, stats, urls, usage
+from ckanext.opendata_th.ingest import status as ingest_status
 
 _DOCUMENT = re.compile(rf"^{re.escape(urls.PREFIX)}/resources/(?P<resource_id>[^/]+)/openapi\.json$")
 ANONYMOUS: dict[str, object] = {"user": "", "ignore_auth": False}
+DECISION_PREFIX = "odth:api:public:"
+DECISION_SECONDS = 24 * 3600
 
 
 def public_readable(resource_id: str) -> bool:
@@ -37,6 +45,57 @@ def public_readable(resource_id: str) -> bool:
     except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
         return False  # the view answers these with its own error
     return True
+
+
+def _pdpa_state(resource_id: str) -> str:
+    """The ingest room's PDPA state of the table: an input of the decision's cache key, never the decision.
+
+    Read on the DataStore's pooled write connection (the state lives there,
+    closed to the read user) rather than a new connection per request.
+    """
+    statement = sql.SQL("SELECT pdpa_state FROM {}.{} WHERE resource_id = %s").format(
+        sql.Identifier(ingest_status.SCHEMA), sql.Identifier(ingest_status.TABLE)
+    )
+    connection = get_write_engine().raw_connection()
+    try:
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(statement, (resource_id,))
+                row = cursor.fetchone()
+            except psycopg2.errors.UndefinedTable:  # no load has run on this site yet
+                row = None
+        connection.rollback()
+    finally:
+        connection.close()
+    return str(row[0]) if row and row[0] else ""
+
+
+def public_decision(resource: model.Resource, dataset: model.Package, version: str) -> bool:
+    """`public_readable`, cached under every input it depends on, so any change asks CKAN's auth again.
+
+    The key holds the dataset's and resource's metadata dates, privacy and
+    state (governance's classification is metadata), the table's version
+    and the PDPA state; the answer itself always comes from the auth chain.
+    """
+    key = DECISION_PREFIX + stats.combined(
+        [
+            resource.id,
+            version,
+            str(dataset.metadata_modified),
+            str(resource.metadata_modified),
+            str(dataset.private),
+            str(dataset.state),
+            str(resource.state),
+            _pdpa_state(resource.id),
+        ]
+    )
+    redis = connect_to_redis()
+    found = redis.get(key)
+    if found is not None:
+        return bool(found == b"1")
+    readable = public_readable(resource.id)
+    redis.set(key, "1" if readable else "0", ex=DECISION_SECONDS)
+    return readable
 
 
 def cached_public_document() -> Response | None:
@@ -49,12 +108,14 @@ def cached_public_document() -> Response | None:
     resource_id = match["resource_id"]
     resource = model.Resource.get(resource_id)
     dataset = resource.package if resource is not None else None
-    if resource is None or dataset is None or not public_readable(resource_id):
+    if resource is None or dataset is None:
         return None
     fingerprint = stats.fingerprint(resource_id)
     if fingerprint is None:
         return None
     version, _changed = changes.version(resource_id, fingerprint)
+    if not public_decision(resource, dataset, version):
+        return None
     text = openapi.cached_only(openapi.resource_key(resource, dataset, version))
     if text is None:
         return None
