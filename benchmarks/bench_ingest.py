@@ -151,12 +151,14 @@ def ours_child(path: str) -> None:
         resource_id = str(uuid.uuid4())
         raw = f"raw_0_{resource_id}"
         connection = status.connect()
+        rss_at_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # CKAN app and plugins loaded
         started = time.monotonic()
         limits = jobs.limits()
         (sheet,) = readers.open_sheets(path, readers.sniff_format(path, "csv"), limits)
         analysis = jobs._analyse(sheet, limits, connection, raw, resource_id)
         assert analysis is not None
         analysed = time.monotonic()
+        rss_after_read = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         jobs._load_one(connection, resource_id, sheet, analysis, progress_of=resource_id)
         loaded = time.monotonic()
         load.swap(connection, resource_id)
@@ -189,6 +191,8 @@ def ours_child(path: str) -> None:
                     "types": types,
                     "fts_hits_ผู้สูงอายุ": hits,
                     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                    "rss_at_start_mb": rss_at_start,
+                    "peak_rss_while_reading_mb": rss_after_read,
                 },
                 ensure_ascii=False,
             )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import ckan.lib.jobs as ckan_jobs
 import openpyxl
 import pytest
 
-from ckanext.opendata_th.ingest import bulk, jobs, load, status
+from ckanext.opendata_th.ingest import bulk, fastcsv, jobs, load, status
 from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.helpers import api_get, api_post
@@ -343,10 +344,38 @@ def test_while_reading_the_status_carries_an_estimated_total(app, setup, monkeyp
         real_update(resource_id, **values)
 
     monkeypatch.setattr(bulk, "PROGRESS_EVERY", 1_000)
+    monkeypatch.setattr(fastcsv, "BLOCK_SIZE", 8_192)  # pyarrow reads ~230 rows a block: several reports
+    monkeypatch.setattr(status, "update", recording)
+    jobs.run_job(resource["id"])
+
+    reading = [(done, total) for done, total, phase in seen if phase == "reading"]
+    done = [done for done, _ in reading]
+    assert len(done) >= 4
+    assert done == sorted(set(done))
+    assert all(b - a >= 1_000 for a, b in itertools.pairwise([0, *done]))  # no more often than every 1,000 rows
+    # From the bytes read: never below the rows read, never far above the real count.
+    assert all(total is not None and done <= total <= 5_500 for done, total in reading)
+    assert status.get(resource["id"])["rows_total"] == 5_000  # exact once read
+
+
+def test_a_ragged_file_is_read_row_by_row_with_the_same_progress(app, setup, monkeypatch):
+    token, dataset = setup
+    rows = "".join(f"จังหวัดที่ {i},{i}\n" if i % 2 else f"จังหวัดที่ {i},{i},\n" for i in range(5_000))
+    resource = upload(app, token, f"จังหวัด,จำนวน\n{rows}".encode(), "r.csv", package_id=dataset["id"], name="r")
+    ckan_jobs.get_queue().empty()
+    seen: list[tuple[int, int | None, str]] = []
+    real_update = status.update
+
+    def recording(resource_id, **values):
+        if "rows_total" in values and "rows_done" in values and "phase" not in values:
+            seen.append((values["rows_done"], values["rows_total"], status.get(resource_id)["phase"]))
+        real_update(resource_id, **values)
+
+    monkeypatch.setattr(bulk, "PROGRESS_EVERY", 1_000)
     monkeypatch.setattr(status, "update", recording)
     jobs.run_job(resource["id"])
 
     reading = [(done, total) for done, total, phase in seen if phase == "reading"]
     assert [done for done, _ in reading] == [1_000, 2_000, 3_000, 4_000, 5_000]
     assert all(total is not None and 4_500 <= total <= 5_500 for _, total in reading)
-    assert status.get(resource["id"])["rows_total"] == 5_000  # exact once read
+    assert search(app, resource["id"])["total"] == 5_000

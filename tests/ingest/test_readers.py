@@ -35,7 +35,8 @@ def test_semicolon_csv_in_cp874_with_quoted_newline(tmp_path):
     text = 'ชื่อ;หมายเหตุ\r\n“ก”;"บรรทัดแรก\r\nบรรทัดสอง"\r\n'
     path = _write(tmp_path, text.encode("cp874"))
     (sheet,) = readers.open_sheets(path, "csv", Limits())
-    assert sheet.meta == {"encoding": "cp874", "delimiter": ";", "size": len(text.encode("cp874"))}
+    size = len(text.encode("cp874"))
+    assert sheet.meta == {"encoding": "cp874", "delimiter": ";", "size": size, "path": path}
     assert _rows(sheet)[1] == ["“ก”", "บรรทัดแรก\r\nบรรทัดสอง"]
 
 

@@ -25,7 +25,7 @@ def test_every_phase_has_a_thai_label():
     untranslated = [msgid for msgid in status.PHASES.values() if thai.gettext(msgid) == msgid]
     assert untranslated == []
     phases_written = {"queued", "fetching", "reading", "analysing", "typing", "loading", "swapping"}
-    phases_written |= {"complete", "unchanged", "failed"}
+    phases_written |= {"complete", "unchanged", "failed", "interrupted"}
     assert set(status.PHASES) == phases_written
 
 
@@ -67,19 +67,25 @@ def test_the_resource_page_in_thai_shows_the_phase_and_the_estimated_percentage(
     resource_id = dataset["resources"][0]["id"]
     page_url = f"/th/dataset/{dataset['id']}/resource/{resource_id}"
 
-    status.update(resource_id, state=status.RUNNING, phase="reading", rows_done=50, rows_total=200)
-    page = app.get(page_url).get_data(as_text=True)
-    assert "กำลังอ่านแถวข้อมูล" in page and ">reading<" not in page
-    assert "50 จากประมาณ 200 แถว (ร้อยละ 25 ประมาณจากส่วนของไฟล์ที่อ่านแล้ว)" in page
-    api = api_get(app, "opendata_th_ingest_status", None, resource_id=resource_id)["result"]
-    assert (api["phase"], api["phase_label"], api["percent"], api["rows_total_estimated"]) == (
-        "reading",
-        "Reading the rows",
-        25,
-        True,
-    )
+    # A running load holds its lock (jobs.run_job); without it the status says "interrupted".
+    with status.load_lock(resource_id):
+        status.update(resource_id, state=status.RUNNING, phase="reading", rows_done=50, rows_total=200)
+        page = app.get(page_url).get_data(as_text=True)
+        assert "กำลังอ่านแถวข้อมูล" in page and ">reading<" not in page
+        assert "50 จากประมาณ 200 แถว (ร้อยละ 25 ประมาณจากส่วนของไฟล์ที่อ่านแล้ว)" in page
+        api = api_get(app, "opendata_th_ingest_status", None, resource_id=resource_id)["result"]
+        assert (api["phase"], api["phase_label"], api["percent"], api["rows_total_estimated"]) == (
+            "reading",
+            "Reading the rows",
+            25,
+            True,
+        )
 
-    status.update(resource_id, phase="loading", rows_done=150, rows_total=200)
+        status.update(resource_id, phase="loading", rows_done=150, rows_total=200)
+        page = app.get(page_url).get_data(as_text=True)
+        assert "กำลังเขียนตาราง" in page
+        assert "ร้อยละ 75" in page and "ประมาณ" not in page
+
+    # The lock is gone, as when a worker is killed: the page says the load was interrupted.
     page = app.get(page_url).get_data(as_text=True)
-    assert "กำลังเขียนตาราง" in page
-    assert "ร้อยละ 75" in page and "ประมาณ" not in page
+    assert "ถูกขัดจังหวะ" in page and "กำลังเขียนตาราง" not in page

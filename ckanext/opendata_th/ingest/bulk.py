@@ -237,6 +237,13 @@ class NumberScan:
         self.stats = [NumberStats() for _ in range(width)]
         self._open = list(range(width))
 
+    def open_columns(self) -> list[int]:
+        """The columns still in the scan (fastcsv.scan_columns works on these only)."""
+        return list(self._open)
+
+    def close_text_columns(self) -> None:
+        self._open = [i for i in self._open if self.stats[i].only_numbers]
+
     def add(self, cells: Sequence[str | None]) -> None:
         closed = False
         for index in self._open:

@@ -19,12 +19,12 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import bulk, detect, load, readers, status
+from ckanext.opendata_th.ingest import bulk, detect, fastcsv, load, readers, status
 from ckanext.opendata_th.ingest import columns as column_ids
 from ckanext.opendata_th.ingest.infer import ColumnProfile
 from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
@@ -152,26 +152,29 @@ def _site_context() -> dict[str, Any]:
 def run_job(resource_id: str, force: bool = False) -> None:
     """Load the resource's file (every sheet of a workbook) into the DataStore."""
     started = time.monotonic()
-    status.update(
-        resource_id,
-        state=status.RUNNING,
-        phase="fetching",
-        started_at=status.now(),
-        finished_at=None,
-        error=None,
-        rows_done=0,
-        rows_total=None,
-    )
-    try:
-        _run(resource_id, force)
-    except IngestError as error:
-        _fail(resource_id, error.msgid, error.params)
-    except Exception as error:
-        log.exception("ingest of %s failed", resource_id)
-        _fail(resource_id, "Loading failed: %(error)s", {"error": f"{type(error).__name__}: {error}"})
-        raise
-    finally:
-        log.info("ingest of %s took %.1fs", resource_id, time.monotonic() - started)
+    # Taken before the status says "running": a running load without the
+    # lock is one whose worker died (status.checked).
+    with status.load_lock(resource_id):
+        status.update(
+            resource_id,
+            state=status.RUNNING,
+            phase="fetching",
+            started_at=status.now(),
+            finished_at=None,
+            error=None,
+            rows_done=0,
+            rows_total=None,
+        )
+        try:
+            _run(resource_id, force)
+        except IngestError as error:
+            _fail(resource_id, error.msgid, error.params)
+        except Exception as error:
+            log.exception("ingest of %s failed", resource_id)
+            _fail(resource_id, "Loading failed: %(error)s", {"error": f"{type(error).__name__}: {error}"})
+            raise
+        finally:
+            log.info("ingest of %s took %.1fs", resource_id, time.monotonic() - started)
 
 
 def _fail(resource_id: str, msgid: str, params: dict[str, Any]) -> None:
@@ -327,11 +330,50 @@ def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_o
         header += [None] * (layout.width - len(header))
         profiles = [ColumnProfile(check_personal=pdpa_enabled()) for _ in header]
         analysis = Analysis(layout, header, profiles, raw)
-        cells = _raw_rows(itertools.chain(sample, rows), analysis, config, sheet.meta, progress_of)
-        analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
+        if not _read_fast(connection, sheet, sample, analysis, config, progress_of):
+            cells = _raw_rows(itertools.chain(sample, rows), analysis, config, sheet.meta, progress_of)
+            analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
     status.update(progress_of, phase="analysing", rows_done=analysis.rows, rows_total=analysis.rows)
     bulk.profile(connection, raw, analysis.profiles, analysis.scan)
     return analysis
+
+
+def _read_fast(
+    connection: Any, sheet: Sheet, sample: list[Any], analysis: Analysis, config: Limits, progress_of: str
+) -> bool:
+    """Rows of a CSV/TSV file into the raw table by pyarrow (fastcsv); False if it must be read row by row."""
+    meta = sheet.meta
+    if "encoding" not in meta or "path" not in meta:
+        return False  # workbooks and JSON: typed cells, read row by row
+    header = analysis.layout.header_index
+    plan = fastcsv.Plan(
+        path=meta["path"],
+        encoding=meta["encoding"],
+        delimiter=meta["delimiter"],
+        header_index=header,
+        width=analysis.layout.width,
+        fields=len(sample[header]),
+        first_rows=sample[header + 1 :],
+        max_rows=config.max_rows,
+        max_cell_chars=config.max_cell_chars,
+    )
+    reported = 0
+
+    def progress(rows: int, bytes_read: Callable[[], int]) -> None:
+        nonlocal reported
+        if rows - reported >= bulk.PROGRESS_EVERY:
+            reported = rows
+            estimate = estimate_rows(rows, {"bytes_read": bytes_read, "size": meta.get("size")})
+            status.update(progress_of, rows_done=rows, rows_total=estimate)
+
+    try:
+        analysis.rows = fastcsv.copy_raw(connection, analysis.raw, plan, analysis.scan, analysis.skipped, progress)
+    except fastcsv.Unsupported as why:
+        log.info("%s is read row by row: %s", progress_of, why)
+        analysis.scan = bulk.NumberScan(analysis.layout.width)
+        analysis.skipped.clear()
+        return False
+    return True
 
 
 def _raw_rows(

@@ -52,7 +52,7 @@ def opendata_th_ingest_status(context: dict[str, Any], data_dict: dict[str, Any]
     """
     resource_id = _resource_id(data_dict)
     tk.check_access("opendata_th_ingest_status", context, {"resource_id": resource_id})
-    view = status.public_view(status.get(resource_id))
+    view = status.public_view(status.checked(status.get(resource_id)))
     view["resource_id"] = resource_id
     view["phase_label"] = _phase_label(view.get("phase"))
     view["can_edit"] = can_edit(context, resource_id)
@@ -106,12 +106,12 @@ def opendata_th_ingest_pdpa_decide(context: dict[str, Any], data_dict: dict[str,
         columns = [columns]
     if decision == "confirm":
         status.update(resource_id, pdpa_state=status.PDPA_CONFIRMED)
-        return status.public_view(status.get(resource_id))
+        return status.public_view(status.checked(status.get(resource_id)))
     actions = dict(row.get("pdpa_actions") or {})
     actions.update(dict.fromkeys(columns, decision))
     status.update(resource_id, pdpa_actions=actions)
     jobs.enqueue(resource_id, force=True)
-    return status.public_view(status.get(resource_id))
+    return status.public_view(status.checked(status.get(resource_id)))
 
 
 # --- DataStore ------------------------------------------------------------------------

@@ -135,7 +135,8 @@ def _text_sheet(path: str, fmt: str, limits: Limits) -> Sheet:
         raise IngestError("The file is binary, not a text table")
     delimiter = "\t" if fmt == "tsv" else detect.sniff_delimiter(sample)
 
-    meta: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter, "size": os.path.getsize(path)}
+    # "path": fastcsv reads the file itself (jobs._read_fast).
+    meta: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter, "size": os.path.getsize(path), "path": path}
 
     @contextlib.contextmanager
     def open_rows() -> Iterator[Rows]:

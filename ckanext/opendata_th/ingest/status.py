@@ -62,7 +62,15 @@ PHASES = {
     "complete": "Complete",
     "unchanged": "Unchanged since the last load",
     "failed": "Failed",
+    "interrupted": "Interrupted",
 }
+# The error a load shows when its worker died without a word (see `checked`).
+INTERRUPTED = (
+    "The load was interrupted before it finished (its worker stopped); "
+    "the table published before it is unchanged. Run the load again."
+)
+# Advisory lock namespace (first key) of the lock a running load holds.
+LOCK_NAMESPACE = 5_20_05
 # While reading, rows_total is estimated from the bytes read (jobs.estimate_rows).
 ESTIMATED_PHASES = frozenset({"reading"})
 
@@ -174,6 +182,59 @@ def update_in(cursor: psycopg2.extensions.cursor, resource_id: str, **values: An
         else sql.SQL("resource_id = EXCLUDED.resource_id"),
     )
     cursor.execute(statement, [resource_id, *(_value(k, v) for k, v in values.items())])
+
+
+@contextlib.contextmanager
+def load_lock(resource_id: str) -> Iterator[None]:
+    """Held by the job loading `resource_id` for the whole load, on a connection of its own.
+
+    PostgreSQL releases it when that connection dies with its process
+    (SIGKILL, the OOM killer), which no code in the dying process can
+    report: "running" without the lock means the load was interrupted
+    (`checked`).  It also makes a second load of the same resource wait
+    for the first instead of sharing its staging tables.
+    """
+    connection = connect()
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, resource_id))
+        yield
+    finally:
+        connection.close()
+
+
+def load_alive(resource_id: str) -> bool:
+    """Whether a job holds `resource_id`'s load lock now (in this database)."""
+    with _cursor() as cursor:
+        cursor.execute(
+            """SELECT EXISTS (
+                   SELECT 1 FROM pg_locks
+                   WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     AND classid = %s AND objid = hashtext(%s)::oid
+               ) AS alive""",
+            (LOCK_NAMESPACE, resource_id),
+        )
+        row = cursor.fetchone()
+    return bool(row and row["alive"])
+
+
+def checked(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The row as it really is: a "running" load whose job holds no lock was interrupted.
+
+    Only the view changes; the stored row stays as the dead job left it
+    (a new job may be starting, and only a job writes the status).
+    """
+    if not row or row.get("state") != RUNNING:
+        return row
+    # A sheet's table is loaded by its workbook's job, under the workbook's lock.
+    if load_alive(row.get("sheet_of") or row["resource_id"]):
+        return row
+    from ckanext.opendata_th.lib.i18n import bilingual
+
+    error = {"message": bilingual(INTERRUPTED), "message_en": INTERRUPTED, "interrupted": True}
+    return {**row, "state": ERROR, "phase": "interrupted", "error": error}
 
 
 def children(parent_id: str) -> list[dict[str, Any]]:
