@@ -8,7 +8,12 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.harvest import records, status
 
-__all__ = ["opendata_th_harvest_count_labels", "opendata_th_harvest_duplicates", "opendata_th_harvest_provenance"]
+__all__ = [
+    "opendata_th_harvest_count_labels",
+    "opendata_th_harvest_duplicates",
+    "opendata_th_harvest_job_status_label",
+    "opendata_th_harvest_provenance",
+]
 
 
 def opendata_th_harvest_provenance(package_id: str) -> dict[str, Any] | None:
@@ -35,3 +40,9 @@ def opendata_th_harvest_count_labels() -> list[tuple[str, str]]:
         "failed": tk._("Failed"),
     }
     return [(key, labels[key]) for key in status.COUNTED]
+
+
+def opendata_th_harvest_job_status_label(job_status: str | None) -> str:
+    """A harvest job's status (ckanext-harvest: New, Running, Finished) in the reader's language."""
+    labels = {"New": tk._("Waiting to start"), "Running": tk._("Running"), "Finished": tk._("Finished")}
+    return labels.get(job_status or "", job_status or "-")
