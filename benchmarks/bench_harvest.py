@@ -18,8 +18,8 @@ Each harvest runs through the real Redis queues, as `make up` runs them: a
 `ckan harvester gather-consumer` and `fetch-consumer` (fresh processes for
 each run, so their peak RSS, VmHWM from /proc, is that run's own) consume a
 job made with harvest_job_create; the central catalogue's `ckan run` serves
-the API calls and `harvest_jobs_run` (the cron's call) is polled until the
-job is Finished.  The time of a run is from the gather's start
+the API calls; the job's records are polled in the database until none is
+waiting, and `harvest_jobs_run` (the cron's call) then marks it Finished.  The time of a run is from the gather's start
 (harvest_job.gather_started) to its last record's import
 (harvest_object.import_finished), so neither the consumers' start-up nor
 the polling interval counts.  Timings are printed and written to the README,
@@ -307,6 +307,20 @@ def _job_times(engine: sa.Engine, job_id: str) -> tuple[float, float, int]:
     return (started - created).total_seconds(), (finished - started).total_seconds(), int(objects)
 
 
+def _job_done(engine: sa.Engine, job_id: str) -> bool:
+    """The gather has ended and no record of the job is waiting, fetching or importing."""
+    with engine.connect() as connection:
+        gathered, pending = connection.execute(
+            sa.text(
+                "SELECT j.gather_finished, count(o.id) FROM harvest_job j"
+                " LEFT JOIN harvest_object o ON o.harvest_job_id = j.id AND o.state IN ('WAITING', 'FETCH', 'IMPORT')"
+                " WHERE j.id = :id GROUP BY j.id"
+            ),
+            {"id": job_id},
+        ).one()
+    return gathered is not None and int(pending) == 0
+
+
 def _timed_harvest(central: Instance, source_id: str, fetch_consumers: int, label: str) -> dict[str, Any]:
     """One job through fresh gather and fetch consumers; its time, counts and the consumers' peak RSS."""
     central.ckan("harvester", "purge-queues")
@@ -325,9 +339,12 @@ def _timed_harvest(central: Instance, source_id: str, fetch_consumers: int, labe
                 if process.poll() is not None:
                     raise RuntimeError(f"a harvest consumer exited; see {central.directory}/{label}-*.log")
                 peak[process.pid] = max(peak[process.pid], _vm_hwm_mib(process.pid))
-            central.call("harvest_jobs_run", source_id=source_id)  # the cron's call: marks a done job Finished
-            if central.call("harvest_job_show", id=job["id"])["status"] == "Finished":
+            if _job_done(engine, job["id"]):
                 break
+        # The cron's call marks the job Finished.  Called once, at the end: every call also re-sends each
+        # WAITING object not in the Redis queue (ckanext-harvest's resubmit_objects), so polling it while a
+        # gather or fetch runs queues records twice.
+        central.call("harvest_jobs_run", source_id=source_id)
         waited, seconds, objects = _job_times(engine, job["id"])
         counts = central.call("opendata_th_harvest_status", id=source_id)["last_run"]["counts"]
         processed = sum(int(value) for key, value in counts.items() if key != "unchanged" and str(value).isdigit())
