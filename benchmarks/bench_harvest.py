@@ -230,7 +230,8 @@ def index(ini: str, worker: int, workers: int) -> None:
         started = time.monotonic()
         ids = sorted(id_ for (id_,) in model.Session.query(model.Package.id).filter_by(state="active"))
         indexed = set(search.query_for(model.Package).get_all_entity_ids(max_results=len(ids) + 1))
-        mine = [id_ for id_ in ids if id_ not in indexed][worker::workers]
+        # Shared out by id, not by position: the workers read Solr at different moments.
+        mine = [id_ for id_ in ids if id_ not in indexed and int(id_[:8], 16) % workers == worker]
         search.rebuild(package_ids=mine, defer_commit=True)
         search.commit()
         print(json.dumps({"worker": worker, "indexed": len(mine), "seconds": _since(started)}), flush=True)
