@@ -22,12 +22,9 @@ import re
 import time
 
 import ckan.plugins.toolkit as tk
-import psycopg2.errors
 from ckan import model
 from ckan.lib.redis import connect_to_redis
-from ckanext.datastore.backend.postgres import get_write_engine
 from flask import Response, g, request
-from psycopg2 import sql
 
 from ckanext.opendata_th.api import changes, errors, openapi, ratelimit, stats, urls, usage
 from ckanext.opendata_th.ingest import status as ingest_status
@@ -48,26 +45,9 @@ def public_readable(resource_id: str) -> bool:
 
 
 def _pdpa_state(resource_id: str) -> str:
-    """The ingest room's PDPA state of the table: an input of the decision's cache key, never the decision.
-
-    Read on the DataStore's pooled write connection (the state lives there,
-    closed to the read user) rather than a new connection per request.
-    """
-    statement = sql.SQL("SELECT pdpa_state FROM {}.{} WHERE resource_id = %s").format(
-        sql.Identifier(ingest_status.SCHEMA), sql.Identifier(ingest_status.TABLE)
-    )
-    connection = get_write_engine().raw_connection()
-    try:
-        with connection.cursor() as cursor:
-            try:
-                cursor.execute(statement, (resource_id,))
-                row = cursor.fetchone()
-            except psycopg2.errors.UndefinedTable:  # no load has run on this site yet
-                row = None
-        connection.rollback()
-    finally:
-        connection.close()
-    return str(row[0]) if row and row[0] else ""
+    """The ingest room's PDPA state of the table: an input of the decision's cache key, never the decision."""
+    row = ingest_status.get(resource_id)
+    return str(row.get("pdpa_state") or "") if row else ""
 
 
 def public_decision(resource: model.Resource, dataset: model.Package, version: str) -> bool:

@@ -21,6 +21,7 @@ import psycopg2.errors
 import psycopg2.extensions
 import psycopg2.extras
 import sqlalchemy as sa
+from ckanext.datastore.backend.postgres import get_write_engine
 from psycopg2 import sql
 
 SCHEMA = "opendata_th_ingest"
@@ -149,12 +150,27 @@ def _value(column: str, value: Any) -> Any:
 
 
 def get(resource_id: str) -> dict[str, Any] | None:
-    with _cursor() as cursor:
-        cursor.execute(
-            sql.SQL("SELECT * FROM {}.{} WHERE resource_id = %s").format(sql.Identifier(SCHEMA), sql.Identifier(TABLE)),
-            (resource_id,),
-        )
-        row = cursor.fetchone()
+    """The resource's status row.
+
+    Read on the DataStore's pooled write connection: the PDPA guard asks
+    for it on every DataStore read, and a new connection (a PostgreSQL
+    backend fork) per request cost more than the query it served.  Writes
+    keep their own autocommit connections (see the module's docstring).
+    """
+    statement = sql.SQL("SELECT * FROM {}.{} WHERE resource_id = %s").format(
+        sql.Identifier(SCHEMA), sql.Identifier(TABLE)
+    )
+    connection = get_write_engine().raw_connection()
+    try:
+        with connection.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cursor:
+            try:
+                cursor.execute(statement, (resource_id,))
+                row = cursor.fetchone()
+            except psycopg2.errors.UndefinedTable:  # no load has run on this site yet
+                row = None
+        connection.rollback()
+    finally:
+        connection.close()  # back to the pool
     return dict(row) if row else None
 
 
