@@ -96,13 +96,15 @@ start_app() {
 }
 
 # ckanext-harvest's queue consumers (Redis): gather lists a source, fetch imports its records.
+# A consumer exits when its blocking Redis read times out (redis-py 8's default
+# socket timeout; ckanext-harvest sets none) or on any uncaught error, so each
+# runs under a restart loop, as ckanext-harvest's docs do with supervisord.
 start_harvest_consumers() {
     local stage
     for stage in gather fetch; do
         pid_alive "harvest-$stage" && continue
         say "Starting the harvest $stage consumer"
-        nohup "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer" >"$RUN/harvest-$stage.log" 2>&1 &
-        echo $! >"$RUN/harvest-$stage.pid"
+        start_loop "harvest-$stage" 2 "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer"
     done
     start_harvest_scheduler
 }
@@ -110,21 +112,30 @@ start_harvest_consumers() {
 # `ckan harvester run` queues the jobs of sources whose frequency is due and marks
 # finished jobs Finished; ckanext-harvest leaves calling it to cron, and there is no
 # cron here, so a loop runs it every ODTH_HARVEST_INTERVAL seconds (0: never).
-# TERM (stop_by_pidfile) ends the loop and the run or sleep it is waiting for.
 start_harvest_scheduler() {
     local interval="${ODTH_HARVEST_INTERVAL:-300}"
     [[ "$interval" =~ ^[0-9]+$ ]] || die "ODTH_HARVEST_INTERVAL must be a whole number of seconds, not '$interval'"
     [[ "$interval" == 0 ]] && return 0
     pid_alive harvest-run && return 0
     say "Starting the scheduled harvest run (every ${interval}s)"
+    start_loop harvest-run "$interval" "$CKAN" -c "$CKAN_INI" harvester run
+}
+
+# start_loop NAME PAUSE COMMAND...: run COMMAND again PAUSE seconds after each exit,
+# logging to run/NAME.log, with the loop's pid in run/NAME.pid.  TERM
+# (stop_by_pidfile) ends the loop and the command or pause it is waiting for.
+start_loop() {
+    local name="$1" pause="$2"
+    shift 2
     # shellcheck disable=SC2016  # expanded by the loop's own shell
     nohup bash -c 'trap '\''kill "$child" 2>/dev/null; exit 0'\'' TERM
+        pause="$1"; shift
         while :; do
-            echo "$(date -u +%FT%TZ) ckan harvester run"
-            "$1" -c "$2" harvester run & child=$!; wait "$child"
-            sleep "$3" & child=$!; wait "$child"
-        done' harvest-run "$CKAN" "$CKAN_INI" "$interval" >>"$RUN/harvest-run.log" 2>&1 &
-    echo $! >"$RUN/harvest-run.pid"
+            echo "$(date -u +%FT%TZ) $*"
+            "$@" & child=$!; wait "$child"
+            sleep "$pause" & child=$!; wait "$child"
+        done' "$name" "$pause" "$@" >>"$RUN/$name.log" 2>&1 &
+    echo $! >"$RUN/$name.pid"
 }
 
 print_welcome() {
