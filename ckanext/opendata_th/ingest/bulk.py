@@ -140,11 +140,23 @@ def copy_raw(
             count += 1
             yield row
 
+    copy_into_new_raw(connection, table, width, _CsvSource(counted()))
+    return count
+
+
+def copy_into_new_raw(
+    connection: psycopg2.extensions.connection, table: sql.Composable, width: int, source: Any
+) -> None:
+    """(Re)create `table` (UNLOGGED: _n, _row, `width` text cells) and COPY CSV from `source`, in one transaction.
+
+    `source` is a file-like object with an `error` attribute: an error raised
+    while it produced rows (a bad cell, a limit) is re-raised instead of the
+    COPY error psycopg2 reports for it.
+    """
     cells = sql.SQL(", ").join(sql.SQL("{} text").format(_cell(i)) for i in range(width))
     with connection, connection.cursor() as cursor:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         cursor.execute(sql.SQL("CREATE UNLOGGED TABLE {} (_n int4, _row int4, {})").format(table, cells))
-        source = _CsvSource(counted())
         copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv)").format(table)
         try:
             cursor.copy_expert(copy.as_string(connection), source, size=1 << 16)
@@ -152,7 +164,6 @@ def copy_raw(
             if source.error is not None:
                 raise source.error from None
             raise
-    return count
 
 
 def drop(connection: psycopg2.extensions.connection, *raw: str) -> None:

@@ -383,16 +383,5 @@ def _copy_raw(
                 progress(rows.position, source.tell)
             rows.finish()
 
-        cells = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(n)) for n in _names(plan.width))
-        with connection, connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
-            cursor.execute(sql.SQL("CREATE UNLOGGED TABLE {} (_n int4, _row int4, {})").format(table, cells))
-            copy = _CopySource(blocks())
-            statement = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv)").format(table)
-            try:
-                cursor.copy_expert(statement.as_string(connection), copy, size=1 << 16)
-            except psycopg2.Error:
-                if copy.error is not None:
-                    raise copy.error from None
-                raise
+        bulk.copy_into_new_raw(connection, table, plan.width, _CopySource(blocks()))
     return rows.position
