@@ -171,7 +171,16 @@ def get(resource_id: str) -> dict[str, Any] | None:
         connection.rollback()
     finally:
         connection.close()  # back to the pool
-    return dict(row) if row else None
+    return _decoded(dict(row)) if row else None
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    # SQLAlchemy's psycopg2 dialect makes its pooled connections return json
+    # and jsonb as text (its own types decode them), so decode them here.
+    for column in _JSON:
+        if isinstance(row.get(column), str):
+            row[column] = json.loads(row[column])
+    return row
 
 
 def update(resource_id: str, **values: Any) -> None:
