@@ -13,6 +13,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.datastore.backend.postgres import get_write_engine
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from ckanext.opendata_th import gdc, governance, helpers
@@ -43,6 +44,7 @@ from ckanext.opendata_th.ingest import helpers as ingest_helpers
 from ckanext.opendata_th.ingest import jobs as ingest_jobs
 from ckanext.opendata_th.ingest import logic as ingest_logic
 from ckanext.opendata_th.ingest import views as ingest_views
+from ckanext.opendata_th.lib import tablestats
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 from ckanext.opendata_th.ui import helpers as ui_helpers
@@ -90,6 +92,7 @@ def _public_members(modules: list[types.ModuleType]) -> dict[str, Any]:
 @tk.blanket.helpers(lambda: _public_members(HELPER_MODULES))
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
@@ -102,6 +105,12 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "opendata_th")
+
+    # IConfigurable: CKAN's DataStore writes publish their row counters at once, so the API's table
+    # fingerprints (ETag, Last-Modified) settle when the write returns (api)
+
+    def configure(self, config: Any) -> None:
+        tablestats.publish_counters_on_commit(get_write_engine())
 
     # IPermissionLabels: datasets that are not open are searchable by their agency only (governance)
 

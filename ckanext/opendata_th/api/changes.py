@@ -10,9 +10,10 @@ Two cheap sources, both in Redis, one round trip:
   change, at worst a little later (when nobody asked in between).
 - `written`: stamped by the chained `datastore_upsert`, `datastore_delete`
   and `datastore_records_delete` (see `actions`) when they succeed.  An
-  update or delete changes only PostgreSQL's statistics counters, which
-  another backend may see seconds later; the stamp makes the change
-  visible at once.
+  update or delete changes only PostgreSQL's statistics counters; CKAN's
+  DataStore writes and ingest's loads publish those before their COMMIT
+  returns (`lib.tablestats`), and the stamp gives the change its time.
+  A write by hand in SQL shows once its session publishes its counters.
 
 The resource's metadata dates are not used: a `datastore_upsert` does not
 touch them, and a metadata edit does not change the data.

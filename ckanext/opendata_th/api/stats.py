@@ -54,8 +54,8 @@ def fingerprints(resource_ids: list[str]) -> dict[str, str]:
     found = {name: digest for name, digest in _run(_FINGERPRINT, (list(resource_ids),))}
     if not found:
         return found
-    # The statistics counters reach pg_stat up to a second late; the highest
-    # _id (an index lookup) moves at once when rows are added.
+    # A session writing by hand publishes its statistics counters late (see
+    # lib.tablestats); the highest _id (an index lookup) moves at once when rows are added.
     parts = [sql.SQL("SELECT %s, max(_id) FROM {}").format(sql.Identifier(name)) for name in found]
     for name, highest in _run(sql.SQL(" UNION ALL ").join(parts), list(found)):
         found[name] = f"{found[name]}:{highest}"

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from psycopg2 import sql
 
 from ckanext.opendata_th.ingest import status
+from ckanext.opendata_th.lib import tablestats
 
 STAGING_SCHEMA = status.SCHEMA
 
@@ -80,6 +81,7 @@ def stage(
         # session's default is 64 MB); PostgreSQL's memory, not the worker's.
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _finish(cursor, resource_id, columns)
+        tablestats.flush_on_commit(cursor)  # the table keeps its oid and counters once swapped in
     return count
 
 
