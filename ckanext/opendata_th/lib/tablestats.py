@@ -27,8 +27,11 @@ def flush_on_commit(cursor: Any) -> None:
 
 
 def _before_commit(connection: Connection) -> None:
-    with connection.connection.cursor() as cursor:
+    cursor = connection.connection.cursor()
+    try:
         flush_on_commit(cursor)
+    finally:
+        cursor.close()
 
 
 def publish_counters_on_commit(engine: Engine) -> None:
