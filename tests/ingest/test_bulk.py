@@ -94,6 +94,34 @@ def loaded(tmp_path):
     connection.close()
 
 
+def _scratch_tables(connection, resource_id):
+    with connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND strpos(relname, %s) > 0"
+            " AND relname <> %s AND relkind = 'r' ORDER BY 1",
+            (load.STAGING_SCHEMA, resource_id, resource_id),
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_the_raw_table_and_its_column_maps_are_dropped_together(loaded):
+    connection, analysis, _types, _rows = loaded
+    scratch = _scratch_tables(connection, analysis.raw.removeprefix("raw_0_"))
+    assert analysis.raw in scratch and any(name.startswith("m") for name in scratch)
+    jobs._drop_raw(connection, [analysis.raw])
+    assert _scratch_tables(connection, analysis.raw.removeprefix("raw_0_")) == []
+
+
+def test_rows_added_after_a_load_are_numbered_after_its_rows(loaded):
+    connection, analysis, _types, rows = loaded
+    table = sql.Identifier(load.STAGING_SCHEMA, analysis.raw.removeprefix("raw_0_"))
+    with connection, connection.cursor() as cursor:
+        cursor.execute(sql.SQL("INSERT INTO {} DEFAULT VALUES RETURNING _id").format(table))
+        assert cursor.fetchone()[0] == len(rows) + 1
+        cursor.execute("SELECT pg_get_serial_sequence(%s, '_id') IS NOT NULL", (table.as_string(connection),))
+        assert cursor.fetchone()[0]
+
+
 SQL_TYPES = {
     "int4": "integer",
     "int8": "bigint",

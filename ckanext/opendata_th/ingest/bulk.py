@@ -166,10 +166,21 @@ def copy_into_new_raw(
             raise
 
 
+def _map_name(raw: str, index: int) -> str:
+    return f"m{index}_{raw}"
+
+
 def drop(connection: psycopg2.extensions.connection, *raw: str) -> None:
+    """Drop raw tables and the maps of their columns (`build_map`)."""
     with connection, connection.cursor() as cursor:
         for name in raw:
-            cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_raw_ident(name)))
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relnamespace = %s::regnamespace AND relkind = 'r'"
+                " AND relname ~ '^m[0-9]+_' AND substr(relname, strpos(relname, '_') + 1) = %s",
+                (SCHEMA, name),
+            )
+            for (table,) in [(name,), *cursor.fetchall()]:
+                cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_raw_ident(table)))
 
 
 # --- 2. profile: the type of every column over all rows ---------------------------------
@@ -368,19 +379,23 @@ class _MapWriter:
 def build_map(
     connection: psycopg2.extensions.connection, raw: str, target: Target, on_error: Callable[[int, str], None]
 ) -> str:
-    """A temporary table of the column's distinct values -> COPY text and words; returns its name.
+    """A table of the column's distinct values -> COPY text and words; returns its name (in SCHEMA).
+
+    UNLOGGED in the staging schema, like the raw table, not TEMP: the
+    parallel workers of `create_typed` cannot read a session's temporary
+    tables.  `drop` removes it with its raw table.
 
     `on_error(row, value)` is called for the first row whose value does not
     fit the column's type (a type override); the map is complete anyway.
     """
-    name = f"m{target.index}_{raw}"
-    table = sql.Identifier(name)
+    name = _map_name(raw, target.index)
+    table = _raw_ident(name)
     text_column = target.pg_type == "text"
     if not distinct_collected(connection, raw, target.index):
         collect_distinct(connection, raw, target.index)  # a number column typed otherwise (code header, override)
     with connection, connection.cursor() as cursor:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
-        cursor.execute(sql.SQL("CREATE TEMP TABLE {} (raw text, v text, tsv tsvector)").format(table))
+        cursor.execute(sql.SQL("CREATE UNLOGGED TABLE {} (raw text, v text, tsv tsvector)").format(table))
         writer = _MapWriter(cursor, table)
         first_bad: tuple[int, str] | None = None
         for value, _occurrences, first_row in distinct_values(connection, raw, target.index):
@@ -422,46 +437,64 @@ def _number_cast(index: int, pg_type: str, stats: NumberStats) -> sql.Composable
     )
 
 
-def fill(
-    cursor: psycopg2.extensions.cursor,
-    table: sql.Composable,
-    raw: str,
-    targets: list[Target],
-    maps: dict[int, str],
-) -> int:
-    """INSERT ... SELECT the typed rows into `table` (created by load.stage); returns the row count."""
+def typed_select(raw: str, targets: list[Target], maps: dict[int, str]) -> sql.Composable:
+    """SELECT of the typed rows from the raw table: `_id`, `_full_text`, then every target column."""
     columns: list[sql.Composable] = []
     joins: list[sql.Composable] = []
     words: list[sql.Composable] = []
     for target in targets:
         if target.number is not None:
-            columns.append(_number_cast(target.index, target.pg_type, target.number))
-            continue
-        alias = sql.Identifier(f"m{target.index}")
-        joins.append(
-            sql.SQL("LEFT JOIN {} {} ON {}.raw = r.{}").format(
-                sql.Identifier(maps[target.index]), alias, alias, _cell(target.index)
+            value = _number_cast(target.index, target.pg_type, target.number)
+        else:
+            alias = sql.Identifier(f"m{target.index}")
+            joins.append(
+                sql.SQL("LEFT JOIN {} {} ON {}.raw = r.{}").format(
+                    _raw_ident(maps[target.index]), alias, alias, _cell(target.index)
+                )
             )
-        )
-        columns.append(sql.SQL("{}.v::{}").format(alias, sql.SQL(target.pg_type)))
-        if target.indexed:
-            words.append(sql.SQL("coalesce({}.tsv, '')").format(alias))
+            value = sql.SQL("{}.v::{}").format(alias, sql.SQL(target.pg_type))
+            if target.indexed:
+                words.append(sql.SQL("coalesce({}.tsv, '')").format(alias))
+        columns.append(sql.SQL("{} AS {}").format(value, sql.Identifier(target.id)))
     full_text = sql.SQL("NULLIF({}, ''::tsvector)").format(sql.SQL(" || ").join(words)) if words else sql.SQL("NULL")
-    names = sql.SQL(", ").join(sql.Identifier(t.id) for t in targets)
+    return sql.SQL("SELECT r._n AS _id, {}::tsvector AS _full_text, {} FROM {} r {}").format(
+        full_text, sql.SQL(", ").join(columns), _raw_ident(raw), sql.SQL(" ").join(joins)
+    )
+
+
+def create_typed(
+    cursor: psycopg2.extensions.cursor,
+    table: sql.Composable,
+    sequence: sql.Composable,
+    raw: str,
+    targets: list[Target],
+    maps: dict[int, str],
+) -> int:
+    """Create `table` with the typed rows (for load.stage); returns the row count.
+
+    CREATE TABLE AS, not CREATE TABLE then INSERT ... SELECT: PostgreSQL
+    runs its SELECT (the casts, the map joins, the words) in parallel
+    workers, which it never does for an INSERT, and writes the rows with
+    its bulk-insert path.  The DataStore's `_id` default (a serial's
+    sequence, owned by the column) is added after; the rows are in no
+    particular physical order, as `datastore_search` sorts by `_id` anyway.
+    """
     cursor.execute("SET LOCAL work_mem = '64MB'")
-    cursor.execute(
-        sql.SQL("INSERT INTO {} (_id, _full_text, {}) SELECT r._n, {}, {} FROM {} r {} ORDER BY r._n").format(
-            table,
-            names,
-            full_text,
-            sql.SQL(", ").join(columns),
-            _raw_ident(raw),
-            sql.SQL(" ").join(joins),
-        )
-    )
+    # The planner's default cost of handing a row from a worker to the
+    # leader (0.1) keeps a CREATE TABLE AS, which hands over every row,
+    # serial; here the workers' share (casts, joins, words) is most of the
+    # work, and the parallel plan took half the time at 1M rows.
+    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+    cursor.execute("SET LOCAL parallel_setup_cost = 10")
+    cursor.execute(sql.SQL("CREATE TABLE {} AS {}").format(table, typed_select(raw, targets, maps)))
     count = cursor.rowcount
-    # _id was given explicitly: the sequence continues after it for later upserts.
+    cursor.execute(sql.SQL("CREATE SEQUENCE {} AS int4 OWNED BY {}._id").format(sequence, table))
     cursor.execute(
-        "SELECT setval(pg_get_serial_sequence(%s, '_id'), %s, %s)", (table.as_string(cursor), max(count, 1), count > 0)
+        sql.SQL(
+            "ALTER TABLE {} ALTER COLUMN _id SET NOT NULL, ALTER COLUMN _id SET DEFAULT nextval(%s::regclass)"
+        ).format(table),
+        (sequence.as_string(cursor),),
     )
+    # _id was given explicitly: the sequence continues after it for later upserts.
+    cursor.execute("SELECT setval(%s::regclass, %s, %s)", (sequence.as_string(cursor), max(count, 1), count > 0))
     return count

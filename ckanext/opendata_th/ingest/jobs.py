@@ -555,10 +555,10 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
         )
     status.update(resource_id, phase="loading")
 
-    def fill(cursor: Any, table: Any) -> int:
-        return bulk.fill(cursor, table, analysis.raw, targets, maps)
+    def create(cursor: Any, table: Any, sequence: Any) -> int:
+        return bulk.create_typed(cursor, table, sequence, analysis.raw, targets, maps)
 
-    load.stage(connection, resource_id, columns, fill)
+    load.stage(connection, resource_id, columns, create)
     status.update(resource_id, phase="swapping")
     return pdpa_state
 

@@ -61,28 +61,42 @@ def stage(
     connection: psycopg2.extensions.connection,
     resource_id: str,
     columns: list[Column],
-    fill: Callable[[psycopg2.extensions.cursor, sql.Composable], int],
+    create: Callable[[psycopg2.extensions.cursor, sql.Composable, sql.Composable], int],
 ) -> int:
     """Build the complete new table in the staging schema; returns its row count.
 
-    `fill(cursor, table)` inserts the rows (bulk.fill: one INSERT ... SELECT).
+    `create(cursor, table, sequence)` creates the table with its rows and
+    `_id` as a serial would (bulk.create_typed: one CREATE TABLE AS).
     """
     table = _ident(STAGING_SCHEMA, resource_id)
     with connection, connection.cursor() as cursor:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
-        definitions = [sql.SQL("{} {}").format(_ident(c.id), sql.SQL(c.pg_type)) for c in columns]
-        cursor.execute(
-            sql.SQL("CREATE TABLE {} (_id serial NOT NULL, _full_text tsvector, {})").format(
-                table, sql.SQL(", ").join(definitions)
-            )
-        )
-        count = fill(cursor, table)
+        # The name PostgreSQL gives a serial's sequence, as CKAN's own tables have.
+        count = create(cursor, table, _ident(STAGING_SCHEMA, f"{resource_id}__id_seq"))
+        _check_types(cursor, resource_id, columns)
         # Index builds sort in memory instead of spilling to disk (the
         # session's default is 64 MB); PostgreSQL's memory, not the worker's.
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         _finish(cursor, resource_id, columns)
         tablestats.flush_on_commit(cursor)  # the table keeps its oid and counters once swapped in
     return count
+
+
+def _check_types(cursor: psycopg2.extensions.cursor, resource_id: str, columns: list[Column]) -> None:
+    """The created table has exactly the planned columns and types (the data dictionary describes them)."""
+    cursor.execute(
+        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
+        " WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        (_ident(STAGING_SCHEMA, resource_id).as_string(cursor),),
+    )
+    found = [(name, pg_type) for name, pg_type in cursor.fetchall()]
+    cursor.execute(
+        "SELECT unnest(%s::text[]), format_type(unnest(%s::regtype[]), NULL)",
+        (["_id", "_full_text", *(c.id for c in columns)], ["int4", "tsvector", *(c.pg_type for c in columns)]),
+    )
+    planned = [(name, pg_type) for name, pg_type in cursor.fetchall()]
+    if found != planned:
+        raise RuntimeError(f"staged table {resource_id} has columns {found}, planned {planned}")
 
 
 def _finish(cursor: psycopg2.extensions.cursor, resource_id: str, columns: list[Column]) -> None:
