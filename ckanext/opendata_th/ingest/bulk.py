@@ -15,10 +15,11 @@ conversion for COPY): ~6 000 rows/s.  Here:
    `values.parse` itself, run once per DISTINCT value (Thai government
    tables repeat their dates, provinces and categories) collected by one
    GROUP BY, weighted by how often the value occurs.  Every row counts.
-3. `fill` builds the typed table with one INSERT ... SELECT.  Number
-   columns are cast in SQL; every other column is joined to a map of its
-   distinct values -> COPY text (`values.to_copy`, masking) and Thai words
-   (nlpO3, once per distinct value), built in batches.
+3. `create_typed` builds the typed table with one CREATE TABLE AS,
+   whose SELECT PostgreSQL runs in parallel workers.  Number columns are
+   cast in SQL; every other column is joined to a map of its distinct
+   values -> COPY text (`values.to_copy`, masking) and Thai words (nlpO3,
+   once per distinct value), built in batches (`build_map`).
    tests/ingest/test_bulk.py checks that this path and `values` agree on
    tricky cells.
 

@@ -8,10 +8,10 @@ count is cached in `_table_stats`.  `datastore_create` builds the same
 thing with INSERTs of JSON records; here it is built in bulk (bulk.py):
 
 1. `opendata_th_ingest."<resource id>"` is dropped (a leftover of a killed
-   load) and created, rows are inserted from the raw staging table with one
-   INSERT ... SELECT, then the primary key,
-   the full-text index, the trigger and the comments are added, and that
-   transaction commits.  The published table is untouched so far.
+   load) and created with its rows from the raw staging table by one
+   CREATE TABLE AS (bulk.create_typed), then `_id`'s sequence, the primary
+   key, the full-text index, the trigger and the comments are added, and
+   that transaction commits.  The published table is untouched so far.
 2. One transaction drops the published table (and its alias views), moves
    the staging table into `public`, recreates the aliases, grants the read
    role and refreshes the row count.  Readers see the old table until the
