@@ -168,6 +168,7 @@ test_env() {
     echo "CKAN_REDIS_URL=redis://$HOST:$REDIS_PORT/$((2 + ${TEST_SLOT:-0}))"
     # the agency catalogue the harvest tests run beside the central one (tests/harvest)
     echo "ODTH_AGENCY_SQLALCHEMY_URL=postgresql://ckan_default:$DB_PASSWORD@$HOST:$PG_PORT/ckan_agency$TEST_SUFFIX"
+    echo "ODTH_AGENCY_SOLR_URL=http://$HOST:$SOLR_PORT/solr/ckan_agency_test"
 }
 
 init_test_databases() {

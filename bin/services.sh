@@ -83,7 +83,8 @@ stop_redis() { stop_by_pidfile redis; }
 #   ckan            the running catalogue (schema: CKAN's, with Thai segmentation)
 #   ckan_test       the test suite, so tests that clear the index never touch the demo
 #   ckan_stock_test CKAN's unmodified schema, the baseline the search relevance test compares with
-SOLR_CORES=(ckan ckan_test ckan_stock_test)
+#   ckan_agency_test the agency catalogue the harvest tests run beside the central one (tests/harvest)
+SOLR_CORES=(ckan ckan_test ckan_stock_test ckan_agency_test)
 
 prepare_solr_home() {
     local stock core

@@ -3,8 +3,10 @@
 The central catalogue is this pytest process (Flask app, ckanext-harvest
 with real Redis queues).  The agency catalogue is a `ckan run` subprocess
 with this extension, its own database (ckan_agency_<slot>, created by
-bin/ckan.sh like the other test databases) and its own Solr site id in the
-test core; tests seed it through its action API, as an agency would.
+bin/ckan.sh like the other test databases) and its own Solr core
+(ckan_agency_test; test slots sharing it are told apart by their site ids,
+as in the test core); tests seed it through its action API, as an agency
+would.
 """
 
 from __future__ import annotations
@@ -101,10 +103,12 @@ class AgencyCatalogue:
 
 def _agency_env(port: int) -> dict[str, str]:
     url = os.environ.get("ODTH_AGENCY_SQLALCHEMY_URL")
-    assert url, "ODTH_AGENCY_SQLALCHEMY_URL is not set: run the tests with bin/stack test"
+    solr_url = os.environ.get("ODTH_AGENCY_SOLR_URL")
+    assert url and solr_url, "ODTH_AGENCY_SQLALCHEMY_URL/SOLR_URL are not set: run the tests with bin/stack test"
     env = dict(os.environ)
     env.update(
         CKAN_SQLALCHEMY_URL=url,
+        CKAN_SOLR_URL=solr_url,
         CKAN_SITE_ID=f"agency.{os.environ.get('CKAN_SITE_ID', 'test')}",
         CKAN_SITE_URL=f"http://127.0.0.1:{port}",
     )
