@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from ckan.lib.redis import connect_to_redis
 
 from ckanext.opendata_th.api import usage
 from ckanext.opendata_th.ui import popular
@@ -96,3 +97,13 @@ def test_only_as_many_datasets_as_the_list_shows(app, catalogue):
         dataset = _with_resource(app, token, f"used-{number}")
         _use(dataset["resources"][0]["id"], number + 1)
     assert _popular(app) == ["used-6", "used-5", "used-4", "used-3", "used-2"]
+
+
+def test_counters_from_before_the_ranking_still_rank(app, catalogue):
+    resource_id = catalogue["elderly"]["resources"][0]["id"]
+    # counted by a version that kept no ranking: the hash alone
+    connect_to_redis().hincrby(f"{usage.KEY_PREFIX}:{resource_id}", "records", 5)
+    assert usage.ranking() == {resource_id: 5}
+    usage.count(resource_id, "csv")
+    assert usage.ranking() == {resource_id: 6}
+    assert _popular(app) == ["elderly"]

@@ -2,9 +2,9 @@
 
 Use is what the API room counts per resource in Redis (API calls and
 downloads, api/usage.py).  The ranking starts from the counters, not from
-the catalogue: only resources that were ever used are read (one SCAN and
-one pipelined read), mapped to their datasets with one indexed query on the
-resource table, and only the best-ranked datasets are then looked up in
+the catalogue: only resources that were ever used are read (one sorted set
+that the counting keeps), mapped to their datasets with one indexed query
+on the resource table, and only the best-ranked datasets are then looked up in
 Solr as an anonymous visitor, a batch at a time, until enough visible ones
 are found.  So every public dataset can rank, however large the catalogue,
 and private, classified or deleted datasets never show (permission labels
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 
 from ckanext.opendata_th.api import usage
@@ -33,16 +31,9 @@ BATCH = 50
 _SQL_CHUNK = 1000
 
 
-def _used_resource_ids() -> list[str]:
-    prefix = f"{usage.KEY_PREFIX}:"
-    keys: Iterable[Any] = connect_to_redis().scan_iter(match=prefix + "*", count=1000)
-    return [(key.decode() if isinstance(key, bytes) else str(key))[len(prefix) :] for key in keys]
-
-
 def resource_totals() -> dict[str, int]:
     """{resource id: calls and downloads} for every resource used at least once."""
-    ids = _used_resource_ids()
-    return {resource_id: found["total"] for resource_id, found in usage.counts(ids).items() if found["total"] > 0}
+    return usage.ranking()
 
 
 def dataset_totals(by_resource: dict[str, int]) -> dict[str, int]:
