@@ -8,6 +8,7 @@ from ckan.tests import factories as ckan_factories
 from ckanext.datastore.backend.postgres import get_read_engine
 
 from ckanext.opendata_th.api import stats
+from ckanext.opendata_th.lib import tablestats
 from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.helpers import api_post
@@ -64,3 +65,25 @@ def test_each_datastore_write_is_counted_when_its_action_returns(app):
     api_post(app, "datastore_delete", token, resource_id=resource_id, filters={"จำนวน": 2}, force=True)
     assert _counters(resource_id) == (6, 1, 1)
     assert stats.fingerprint(resource_id) != settled
+
+
+class _OlderServer:
+    """A psycopg2 connection's version, as PostgreSQL 14 reports it (no such server runs here)."""
+
+    server_version = 140011
+
+
+class _Cursor:
+    connection = _OlderServer()
+
+    def __init__(self) -> None:
+        self.executed: list[str] = []
+
+    def execute(self, statement: str) -> None:
+        self.executed.append(statement)
+
+
+def test_nothing_is_asked_of_a_postgresql_without_the_function():
+    cursor = _Cursor()
+    tablestats.flush_on_commit(cursor)
+    assert cursor.executed == []
