@@ -81,5 +81,10 @@ def search_query(q: str) -> str:
     return " ".join(words(q))
 
 
+def prefix_query(text: str) -> str:
+    """A to_tsquery text: every word of `text` begins a word of the row (as a search box means it)."""
+    return " & ".join(f"{_lexeme(word)}:*" for word in words(text) if len(word) < 1024)
+
+
 def has_thai(text: str) -> bool:
     return bool(_THAI.search(text))

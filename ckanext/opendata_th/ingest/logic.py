@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask import has_request_context, request
 
 from ckanext.opendata_th.ingest import fulltext, jobs, load, status
 
@@ -123,11 +124,29 @@ def datastore_search(original: Any, context: dict[str, Any], data_dict: dict[str
     """`q` on a table we loaded: cut into Thai words like `_full_text` was, 'simple' config."""
     q = data_dict.get("q")
     resource_id = data_dict.get("resource_id")
-    if isinstance(q, str) and q.strip() and resource_id and not data_dict.get("language"):
-        row = status.get(str(resource_id))
-        if row and row.get("rows_total") is not None:  # a table this room loaded
+    if isinstance(q, str) and q.strip() and resource_id and _loaded_here(str(resource_id)):
+        if not data_dict.get("language"):
             data_dict = {**data_dict, "q": fulltext.search_query(q) or q, "language": fulltext.FTS_CONFIG}
+        elif not q.lstrip().startswith("{"):  # a column search of the preview stays as it is
+            data_dict = {**data_dict, "q": _previewed_search() or q}
     return original(context, data_dict)
+
+
+def _loaded_here(resource_id: str) -> bool:
+    row = status.get(resource_id)
+    return bool(row and row.get("rows_total") is not None)
+
+
+def _previewed_search() -> str:
+    r"""The data preview's search box as its reader typed it, as a prefix query; "" outside the preview.
+
+    CKAN's datatables_view passes the box through `re.sub(r'[^0-9a-zA-Z\-]+', '_', ...)`
+    before calling datastore_search, which leaves nothing of Thai text; the
+    reader's words are still in the request it answers.
+    """
+    if not has_request_context() or request.endpoint != "datatablesview.ajax":
+        return ""
+    return fulltext.prefix_query(str(request.form.get("search[value]") or ""))
 
 
 def _type_overrides(resource_id: str) -> dict[str, str] | None:
