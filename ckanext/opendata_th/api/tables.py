@@ -59,11 +59,15 @@ def check_readable(resource_id: str) -> None:
     The cheap gate in front of a cached document: the actions themselves run
     only when the document has to be built.
     """
-    if model.Resource.get(resource_id) is None:
+    resource = model.Resource.get(resource_id)
+    if resource is None:
         raise not_found()
+    context = records.context()
     try:
-        tk.check_access("datastore_info", records.context(), {"id": resource_id})
+        tk.check_access("datastore_info", context, {"id": resource_id})
     except tk.NotAuthorized:
+        if governance.is_hidden(context["user"], model.Package.get(resource.package_id)):
+            raise not_found() from None  # to whoever may not see it, the table does not exist
         raise forbidden() from None
     except tk.ObjectNotFound:
         raise not_found() from None

@@ -10,6 +10,9 @@ these functions and never re-decide.
 - `access`: the read side (permission labels, members-only auth).
 - `inventory`: harvested metadata-only entries, also shown to signed-in
   government users (`ckanext.opendata_th.inventory.viewer_role`).
+- `existence`: to anyone who may not see a dataset it does not exist
+  (`may_see`, `is_hidden`; read actions answer "not found" to them), and
+  `activity`: activity streams follow the current classification.
 - `harvest`: `is_published` (public and open: DCAT, HVD), `harvest_scope` /
   `harvest_record` for harvesters and exporters, `is_classified` (nothing
   of it may remain in another catalogue).
@@ -18,6 +21,7 @@ these functions and never re-decide.
 from __future__ import annotations
 
 from ckanext.opendata_th.governance.access import PermissionLabels, is_restricted, may_read
+from ckanext.opendata_th.governance.existence import is_hidden, may_see
 from ckanext.opendata_th.governance.harvest import harvest_record, harvest_scope, is_classified, is_published
 from ckanext.opendata_th.governance.publishing import governance_errors
 from ckanext.opendata_th.governance.rules import allowed_classifications, is_open
@@ -29,8 +33,10 @@ __all__ = [
     "harvest_record",
     "harvest_scope",
     "is_classified",
+    "is_hidden",
     "is_open",
     "is_published",
     "is_restricted",
     "may_read",
+    "may_see",
 ]

@@ -51,9 +51,14 @@ def bulk_update_public(next_auth: AuthFunction, context: Context, data_dict: Dat
 
     An authorisation refusal (not a validation error) because the
     organization bulk page handles only NotAuthorized; a partly applied
-    batch would leave the agency guessing what was published.
+    batch would leave the agency guessing what was published.  CKAN's own
+    check (may this user manage the agency's datasets?) is asked first, so
+    the names of the blocked datasets go only to those who may see them.
     """
+    allowed = next_auth(context, data_dict)
+    if not allowed.get("success"):
+        return allowed
     blocked = publishing.blocked_from_public(list(data_dict.get("datasets") or []), data_dict.get("org_id"))
     if blocked:
         return {"success": False, "msg": rules.bulk_public_error(blocked)}
-    return next_auth(context, data_dict)
+    return allowed

@@ -17,6 +17,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from flask import has_request_context, request
 
+from ckanext.opendata_th.governance import existence
 from ckanext.opendata_th.ingest import fulltext, jobs, load, status
 
 __all__ = [
@@ -120,6 +121,7 @@ def opendata_th_ingest_pdpa_decide(context: dict[str, Any], data_dict: dict[str,
 
 @tk.chained_action
 @tk.side_effect_free
+@existence.hiding_datastore_search  # a table the caller may not see answers like an unknown one (governance)
 def datastore_search(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """`q` on a table we loaded: cut into Thai words like `_full_text` was, 'simple' config."""
     q = data_dict.get("q")
