@@ -84,7 +84,7 @@ def test_dataset_and_catalogue_documents(app, table, restricted, sysadmin):
     as_admin = document(app, "/api/opendata/v1/openapi.json", token=sysadmin["token"]).json
     assert restricted.resource_id not in " ".join(as_admin["paths"])
 
-    assert document(app, "/dataset/elderly-names/openapi.json", status=403).json["error"]["code"] == "forbidden"
+    assert document(app, "/dataset/elderly-names/openapi.json", status=404).json["error"]["code"] == "not_found"
     own = document(app, "/dataset/elderly-names/openapi.json", token=sysadmin["token"]).json
     validate(own)
     assert restricted.resource_id in " ".join(own["paths"])
@@ -116,7 +116,7 @@ def test_cached_public_document_is_served_before_the_user_is_identified(app, tab
     assert own.headers["X-Cache"] == "MISS"
     assert _fast_answer(app, restricted.resource_id) is None
     assert _fast_answer(app, restricted.resource_id, token=sysadmin["token"]) is None
-    document(app, f"/api/opendata/v1/resources/{restricted.resource_id}/openapi.json", status=403)
+    document(app, f"/api/opendata/v1/resources/{restricted.resource_id}/openapi.json", status=404)
 
     # Held for PDPA review after its document was cached: closed at once, open again once resolved.
     ingest_status.update(table.resource_id, pdpa_state=ingest_status.PDPA_PENDING)

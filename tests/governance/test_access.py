@@ -185,7 +185,9 @@ def test_activity_of_a_restricted_dataset_is_shown_to_the_agency_only(app, agenc
 
 
 def test_refusals_explain_themselves_in_thai_and_english(app, agency, restricted):
-    error = api_get(app, "package_show", agency.token("outsider"), status=403, id="patients")["error"]
+    # Reading it, an outsider learns nothing (404, tests/security/test_existence.py); a refused write explains.
+    api_get(app, "package_show", agency.token("outsider"), status=404, id="patients")
+    error = api_post(app, "package_patch", agency.token("outsider"), status=403, id="patients", notes="x")["error"]
     assert "Only members of the dataset's agency may access" in error["message"]
     assert "เฉพาะสมาชิกของหน่วยงานเจ้าของชุดข้อมูล" in error["message"]
 
@@ -220,7 +222,7 @@ def test_a_restricted_dataset_made_public_outside_the_actions_stays_members_only
 @pytest.mark.ckan_config("ckan.auth.reveal_private_datasets", "true")
 def test_revealing_private_datasets_reveals_nothing_of_a_restricted_one(app, agency, restricted):
     page = app.get(f"/dataset/{restricted['dataset']['name']}", headers=_headers(agency, "outsider"))
-    assert page.status_code == 403
+    assert page.status_code == 404  # it does not exist for them
     assert "ผู้ป่วย" not in page.get_data(as_text=True)
 
 

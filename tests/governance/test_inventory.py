@@ -59,6 +59,6 @@ def test_a_restricted_dataset_published_directly_is_not_an_inventory_entry(agenc
     package = model.Package.get(dataset["id"])
     assert not package.resources and not inventory.is_inventory_entry(package)
     assert inventory.dataset_labels(package) == []
-    api_get(app, "package_show", token=agency.token("other_agency_admin"), status=403, id=dataset["id"])
+    api_get(app, "package_show", token=agency.token("other_agency_admin"), status=404, id=dataset["id"])
     found = api_get(app, "package_search", token=agency.token("other_agency_admin"), include_private=True)
     assert dataset["id"] not in {d["id"] for d in found["result"]["results"]}

@@ -20,7 +20,11 @@ from tests.harvest.conftest import CENTRAL_PLUGINS, AgencyCatalogue, Central, ce
 from tests.harvest.test_harvester import RESTRICTED, _by_guid
 from tests.helpers import api_get, api_post
 
-pytestmark = [pytest.mark.ckan_config("ckan.plugins", CENTRAL_PLUGINS), pytest.mark.usefixtures("with_plugins")]
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", CENTRAL_PLUGINS),
+    pytest.mark.ckan_config("ckanext.opendata_th.fetch.allowed_hosts", "127.0.0.1"),  # the agency catalogue's host
+    pytest.mark.usefixtures("with_plugins"),
+]
 
 
 def _search_ids(app: Any, token: str | None) -> set[str]:
@@ -54,7 +58,7 @@ def _harvest_inventory(agency_catalogue: AgencyCatalogue, central: Central) -> t
 def _sees_nothing(app: Any, token: str | None, entry: dict[str, Any], full: dict[str, Any]) -> None:
     ids = _search_ids(app, token)
     assert full["id"] in ids and entry["id"] not in ids
-    api_get(app, "package_show", token=token, status=403, id=entry["id"])
+    api_get(app, "package_show", token=token, status=404, id=entry["id"])  # it does not exist for them
     page = app.get(f"/dataset/{entry['name']}", headers=_headers(token))
     assert page.status_code in (403, 404) and entry["title"] not in page.get_data(as_text=True)
     for path in (f"/dataset/{entry['id']}.ttl", f"/dataset/{entry['id']}/openapi.json", f"/dataset/{entry['id']}/api"):
@@ -101,14 +105,14 @@ def test_only_inventory_entries_are_opened_and_the_role_is_configurable(
     )
     ids = _search_ids(app, government["token"])
     assert entry["id"] in ids and direct["id"] not in ids
-    api_get(app, "package_show", token=government["token"], status=403, id=direct["id"])
+    api_get(app, "package_show", token=government["token"], status=404, id=direct["id"])
     # the agency's own member sees both
     assert {entry["id"], direct["id"]} <= _search_ids(app, central.member["token"])
 
     # only editors and admins of an agency: a plain member no longer sees the inventory
     with changed_config(VIEWER_ROLE_OPTION, "editor"):
         assert entry["id"] not in _search_ids(app, government["token"])
-        api_get(app, "package_show", token=government["token"], status=403, id=entry["id"])
+        api_get(app, "package_show", token=government["token"], status=404, id=entry["id"])
         assert entry["id"] in _search_ids(app, central.member["token"])  # an editor of its own agency
     with changed_config(VIEWER_ROLE_OPTION, "none"):
         assert entry["id"] not in _search_ids(app, government["token"])
