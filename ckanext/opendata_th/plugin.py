@@ -16,7 +16,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.datastore.backend.postgres import get_write_engine
 from ckanext.dcat.interfaces import IDCATRDFHarvester
 
-from ckanext.opendata_th import gdc, governance, helpers
+from ckanext.opendata_th import gdc, governance, guard, helpers
 from ckanext.opendata_th.api import actions as api_actions
 from ckanext.opendata_th.api import auth as api_auth
 from ckanext.opendata_th.api import helpers as api_helpers
@@ -99,6 +99,7 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IBlueprint)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -159,6 +160,13 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
         # The agency page lists its datasets with the catalogue's own facets (ui).
         return self.dataset_facets(facets_dict, package_type or "dataset")
 
+    # IMiddleware: hostile input answers a clear 400 and CSRF stays on for cookie sessions, before any
+    # view of CKAN or another extension runs (guard)
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        guard.install(app)
+        return app
+
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/
     # links to it), domain ckanext-opendata_th.
 
@@ -201,8 +209,14 @@ class OpendataThHarvestPlugin(p.SingletonPlugin):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return harvest_hooks.before_dataset_index(pkg_dict)
 
-    # IDCATRDFHarvester: governance's harvest scope on every parsed record; required fields DCAT-AP
-    # cannot carry, from the source's defaults (harvest)
+    # IDCATRDFHarvester: the RDF download under the SSRF rule (lib/fetch.py); governance's harvest
+    # scope on every parsed record; required fields DCAT-AP cannot carry, from the source's defaults (harvest)
+
+    def before_download(self, url: str, harvest_job: Any) -> tuple[str | None, list[str]]:
+        return harvest_rdf.checked_download(url)
+
+    def update_session(self, session: Any) -> Any:
+        return harvest_rdf.guarded_session(session)
 
     def after_parsing(self, rdf_parser: Any, harvest_job: Any) -> tuple[Any, list[str]]:
         return harvest_rdf.scoped_parser(rdf_parser, harvest_job.source.config), []

@@ -21,7 +21,11 @@ from tests.harvest.test_harvester import _source_fields
 from tests.harvest.test_inventory import _government_user
 from tests.helpers import api_get
 
-pytestmark = [pytest.mark.ckan_config("ckan.plugins", CENTRAL_PLUGINS), pytest.mark.usefixtures("with_plugins")]
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", CENTRAL_PLUGINS),
+    pytest.mark.ckan_config("ckanext.opendata_th.fetch.allowed_hosts", "127.0.0.1"),  # the agency catalogue's host
+    pytest.mark.usefixtures("with_plugins"),
+]
 
 
 def test_dcat_ap_file_is_harvested_with_our_profile(agency_catalogue: AgencyCatalogue, central: Central, app: Any):

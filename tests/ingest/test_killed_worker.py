@@ -35,6 +35,7 @@ from tests.helpers import api_get, api_post
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
+    pytest.mark.ckan_config("ckanext.opendata_th.fetch.allowed_hosts", "127.0.0.1"),  # the test's own server
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_test_worker", "clean_redis"),
 ]
 
@@ -79,6 +80,8 @@ def _worker_ini(directory: Path) -> Path:
     """test.ini with this extension's plugins (the tests load them per test; a process needs them in its ini)."""
     text = (ROOT / "test.ini").read_text(encoding="utf-8")
     text = re.sub(r"^ckan\.plugins =.*$", f"ckan.plugins = {PLUGINS}", text, flags=re.M)
+    # The worker fetches the file from this test's loopback server: allow-listed here only (lib/fetch.py).
+    text = text.replace("[app:main]\n", "[app:main]\nckanext.opendata_th.fetch.allowed_hosts = 127.0.0.1\n", 1)
     ini = directory / "worker.ini"
     ini.write_text(text.replace("%(here)s", str(ROOT)), encoding="utf-8")
     return ini

@@ -4,6 +4,10 @@ ckanext-harvest shows a source's configuration in harvest_source_show,
 harvest_source_list and package_show of the source; the token in it is
 replaced by a mask there (see `hooks` for package_show and the index), and an
 update that sends the mask back keeps the stored token.
+
+A source's URL must be an address the catalogue may fetch (lib/fetch.py):
+a source on a non-public address is refused when it is created or updated,
+unless a sysadmin allow-listed its host.
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ from ckan.logic import auth_audit_exempt
 from ckan.types import Action, Context, DataDict
 from ckanext.harvest.model import HarvestSource
 
-from ckanext.opendata_th.harvest import auth, sourceconfig, status
+from ckanext.opendata_th.harvest import auth, remote, sourceconfig, status
 
-__all__ = ["harvest_source_list", "harvest_source_show", "opendata_th_harvest_status", "package_update"]
+__all__ = [
+    "harvest_source_list",
+    "harvest_source_show",
+    "opendata_th_harvest_status",
+    "package_create",
+    "package_update",
+]
 
 HARVEST_TYPE = "harvest"
 
@@ -64,6 +74,21 @@ def harvest_source_list(next_action: Action, context: Context, data_dict: DataDi
     return [_masked(source) for source in next_action(context, data_dict)]
 
 
+def _refuse_unfetchable_source(data_dict: DataDict) -> None:
+    if data_dict.get("type") != HARVEST_TYPE or not data_dict.get("url"):
+        return
+    refusal = remote.source_url_refusal(str(data_dict["url"]))
+    if refusal is not None:
+        raise tk.ValidationError({"url": [refusal]})
+
+
+@tk.chained_action
+def package_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """A harvest source is created only on an address the catalogue may fetch."""
+    _refuse_unfetchable_source(data_dict)
+    return next_action(context, data_dict)
+
+
 @tk.chained_action
 def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """A harvest source saved with the masked token keeps its stored token; harvested datasets stay read-only.
@@ -75,6 +100,7 @@ def package_update(next_action: Action, context: Context, data_dict: DataDict) -
     """
     if not context.get("ignore_auth"):
         auth.refuse_central_edit(data_dict)
+    _refuse_unfetchable_source(data_dict)
     if data_dict.get("type") == HARVEST_TYPE and "config" in data_dict:
         stored = HarvestSource.get(str(data_dict.get("id") or ""))
         if stored is not None:

@@ -34,6 +34,8 @@ from typing import Any
 
 from ckanext.opendata_th import governance, vocab
 from ckanext.opendata_th.governance import rules
+from ckanext.opendata_th.harvest import remote
+from ckanext.opendata_th.lib import fetch
 
 # Decided by governance from the record and the agency's `non_public` statement, never by `defaults`.
 _GOVERNED_KEYS = frozenset({rules.CATEGORY, rules.CLASSIFICATION, rules.ALLOW_HARVEST, "private"})
@@ -120,3 +122,19 @@ def complete(dataset_dict: dict[str, Any], source_config: str | None) -> None:
         if key not in _GOVERNED_KEYS and dataset_dict.get(key) in (None, "", []):
             dataset_dict[key] = value
     _fill_formats(dataset_dict)
+
+
+def checked_download(url: str) -> tuple[str | None, list[str]]:
+    """ckanext-dcat's `before_download`: a page the catalogue may not fetch stops the gather stage.
+
+    The refusal becomes the harvest job's gather error.  This also keeps
+    ckanext-dcat from reading a local file, which it does for a source URL
+    that does not start with "http".
+    """
+    refusal = remote.source_url_refusal(url)
+    return (None, [refusal]) if refusal is not None else (url, [])
+
+
+def guarded_session(session: Any) -> Any:
+    """ckanext-dcat's `update_session`: its download connects, and follows redirects, under lib/fetch.py's rule."""
+    return fetch.guard(session)

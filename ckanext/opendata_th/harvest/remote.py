@@ -4,19 +4,46 @@ Every failure (down, slow, HTTP error, malformed JSON, an answer without
 `result`) becomes a `RemoteError` with a bilingual message naming the URL
 without its query string and never the token, so it can be stored in the
 harvest error report and logged as it is.
+
+The source is fetched under the catalogue's SSRF rule (lib/fetch.py): a
+source, and every redirect it answers, must be a public address unless the
+sysadmin allow-listed its host; a refusal is a `RemoteError` like any other.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from ckanext.opendata_th.harvest.sourceconfig import SourceConfig
+from ckanext.opendata_th.lib import fetch
 from ckanext.opendata_th.lib.i18n import bilingual
 
 USER_AGENT = "ckanext-opendata_th harvester"
+NOT_PUBLIC = (
+    "%(url)s is not a public internet address; the catalogue harvests it only if a sysadmin allow-lists"
+    " its host in ckanext.opendata_th.fetch.allowed_hosts"
+)
+
+
+def source_url_refusal(url: str) -> str | None:
+    """Why the catalogue will not fetch this harvest source URL (bilingual), or None if it may.
+
+    Harvest sources are a sysadmin's choice, but they obey the same rule as
+    every server-side fetch: a sysadmin who harvests an internal agency
+    catalogue adds its host to `ckanext.opendata_th.fetch.allowed_hosts`.
+    """
+    try:
+        fetch.check_url(url)
+    except fetch.FetchRefused as error:
+        if error.msgid != fetch.NOT_PUBLIC:
+            return str(error)
+        parts = urlsplit(url)
+        return bilingual(NOT_PUBLIC, url=f"{parts.scheme}://{parts.netloc}{parts.path}")
+    return None
 
 
 class RemoteError(Exception):
@@ -31,7 +58,7 @@ class Remote:
     def __init__(self, base_url: str, config: SourceConfig) -> None:
         self.base_url = base_url.rstrip("/")
         self.config = config
-        self.session = requests.Session()
+        self.session = fetch.session()
         self.session.headers["User-Agent"] = USER_AGENT
         if config.token:
             self.session.headers["Authorization"] = config.token
@@ -40,6 +67,8 @@ class Remote:
         url = f"{self.base_url}/api/3/action/{action}"
         try:
             response = self.session.get(url, params=params, timeout=self.config.timeout)
+        except fetch.FetchRefused as error:
+            raise RemoteError(bilingual(NOT_PUBLIC, url=url)) from error
         except requests.Timeout as error:
             raise RemoteError(
                 bilingual("%(url)s did not answer within %(seconds)s seconds", url=url, seconds=self.config.timeout)

@@ -280,19 +280,24 @@ def _copy_upload(resource: dict[str, Any], target: str, config: Limits) -> None:
 
 
 def _download(url: str, target: str, config: Limits) -> None:
+    """The file at `url`, fetched under the catalogue's SSRF rule (lib/fetch.py): public addresses only."""
     import requests
+
+    from ckanext.opendata_th.lib import fetch
 
     if not url.startswith(("http://", "https://")):
         raise IngestError("The resource URL is not an http(s) address: %(url)s", url=url)
     size = 0
     try:
-        with requests.get(url, stream=True, timeout=(10, 120)) as response, open(target, "wb") as out:
+        with fetch.get(url, stream=True, timeout=(10, 120)) as response, open(target, "wb") as out:
             response.raise_for_status()
             for chunk in response.iter_content(1 << 20):
                 size += len(chunk)
                 if size > config.max_bytes:
                     raise IngestError("The file is larger than %(limit)s MB", limit=config.max_bytes // 2**20)
                 out.write(chunk)
+    except fetch.FetchRefused as error:  # before RequestException: it is one, with a message of its own
+        raise IngestError(error.msgid, **error.params) from error
     except requests.RequestException as error:
         raise IngestError("The file could not be downloaded: %(error)s", error=str(error)) from error
 
