@@ -214,9 +214,9 @@ class _PinnedConnection:
             for address in addresses[:-1]:  # like create_connection: the next address if one refuses
                 self._dns_host = address
                 with contextlib.suppress(NewConnectionError):
-                    return super()._new_conn()  # type: ignore[misc,no-any-return]
+                    return super()._new_conn()  # type: ignore[misc]
             self._dns_host = addresses[-1]
-            return super()._new_conn()  # type: ignore[misc,no-any-return]
+            return super()._new_conn()  # type: ignore[misc]
         finally:
             self._dns_host = host
 
