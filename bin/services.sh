@@ -70,7 +70,7 @@ start_redis() {
     say "Starting Redis on $HOST:$REDIS_PORT"
     mkdir -p "$LOCAL/redis"
     redis-server --bind "$HOST" --port "$REDIS_PORT" --daemonize yes --pidfile "$RUN/redis.pid" \
-        --dir "$LOCAL/redis" --logfile "$RUN/redis.log" --save '' --appendonly no \
+        --dir "$LOCAL/redis" --logfile "$RUN/redis.log" --save '' --appendonly yes --appendfsync everysec \
         || die "Redis failed to start; see its log: $RUN/redis.log"
     STARTED_NOW+=(redis)
     wait_for Redis "$RUN/redis.log" 20 redis-cli -h "$HOST" -p "$REDIS_PORT" ping

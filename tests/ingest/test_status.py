@@ -89,3 +89,27 @@ def test_the_resource_page_in_thai_shows_the_phase_and_the_estimated_percentage(
     # The lock is gone, as when a worker is killed: the page says the load was interrupted.
     page = app.get(page_url).get_data(as_text=True)
     assert "ถูกขัดจังหวะ" in page and "กำลังเขียนตาราง" not in page
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_a_load_that_ends_between_two_reads_is_not_shown_interrupted():
+    resource_id = "race-0000-0000-0000-000000000000"
+    status.update(resource_id, state=status.RUNNING, phase="loading")
+    read_while_running = status.get(resource_id)
+    # The job writes its final state and releases its lock before the lock lookup.
+    status.update(resource_id, state=status.COMPLETE, phase="complete")
+    shown = status.checked(read_while_running)
+    assert shown is not None
+    assert shown["state"] == status.COMPLETE
+    assert shown["phase"] == "complete"
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_a_running_load_without_its_lock_is_still_shown_interrupted():
+    resource_id = "dead-0000-0000-0000-000000000000"
+    status.update(resource_id, state=status.RUNNING, phase="loading")
+    shown = status.checked(status.get(resource_id))
+    assert shown is not None
+    assert (shown["state"], shown["phase"]) == (status.ERROR, "interrupted")

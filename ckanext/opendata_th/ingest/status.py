@@ -256,10 +256,16 @@ def checked(row: dict[str, Any] | None) -> dict[str, Any] | None:
     # A sheet's table is loaded by its workbook's job, under the workbook's lock.
     if load_alive(row.get("sheet_of") or row["resource_id"]):
         return row
+    # A load that ended between our read of the row and the lock lookup
+    # released its lock after writing its final state: read the row again,
+    # so only a row still "running" without a lock counts as interrupted.
+    fresh = get(row["resource_id"])
+    if not fresh or fresh.get("state") != RUNNING:
+        return fresh
     from ckanext.opendata_th.lib.i18n import bilingual
 
     error = {"message": bilingual(INTERRUPTED), "message_en": INTERRUPTED, "interrupted": True}
-    return {**row, "state": ERROR, "phase": "interrupted", "error": error}
+    return {**fresh, "state": ERROR, "phase": "interrupted", "error": error}
 
 
 def children(parent_id: str) -> list[dict[str, Any]]:
