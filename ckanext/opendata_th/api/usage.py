@@ -39,14 +39,19 @@ def count(resource_id: str, kind: str) -> None:
 
 
 def ranking() -> dict[str, int]:
-    """`{resource id: all its calls and downloads}` for every resource used at least once."""
-    redis = connect_to_redis()
-    if not redis.exists(RANKING, _RANKING_BUILT):
-        _rebuild_ranking()
-    return {
-        (member.decode() if isinstance(member, bytes) else str(member)): int(score)
-        for member, score in redis.zrange(RANKING, 0, -1, withscores=True)
-    }
+    """`{resource id: all its calls and downloads}` for every resource used at least once.
+
+    Empty while Redis is away: the pages that rank by use still render.
+    """
+    try:
+        redis = connect_to_redis()
+        if not redis.exists(RANKING, _RANKING_BUILT):
+            _rebuild_ranking()
+        ranked = redis.zrange(RANKING, 0, -1, withscores=True)
+    except RedisError:
+        log.warning("API usage ranking unavailable (Redis)", exc_info=True)
+        return {}
+    return {(member.decode() if isinstance(member, bytes) else str(member)): int(score) for member, score in ranked}
 
 
 def _rebuild_ranking() -> None:
@@ -64,13 +69,17 @@ def _rebuild_ranking() -> None:
 
 
 def counts(resource_ids: list[str]) -> dict[str, dict[str, int]]:
-    """`{resource id: {kind: n, ..., "total": n}}` for each id."""
-    redis = connect_to_redis()
-    pipe = redis.pipeline(transaction=False)
+    """`{resource id: {kind: n, ..., "total": n}}` for each id; zeros while Redis is away."""
+    pipe = connect_to_redis().pipeline(transaction=False)
     for resource_id in resource_ids:
         pipe.hgetall(_key(resource_id))
+    try:
+        stored = pipe.execute()
+    except RedisError:
+        log.warning("API usage counts unavailable (Redis)", exc_info=True)
+        stored = [{} for _ in resource_ids]
     found: dict[str, dict[str, int]] = {}
-    for resource_id, raw in zip(resource_ids, pipe.execute(), strict=True):
+    for resource_id, raw in zip(resource_ids, stored, strict=True):
         by_kind: dict[str, Any] = {k.decode() if isinstance(k, bytes) else k: int(v) for k, v in raw.items()}
         found[resource_id] = {**{kind: by_kind.get(kind, 0) for kind in KINDS}, "total": sum(by_kind.values())}
     return found
