@@ -260,6 +260,8 @@ def _json_sheet(path: str, limits: Limits) -> Sheet:
         records = json.loads(raw.decode(encoding))
     except (ValueError, UnicodeDecodeError) as error:
         raise IngestError("The JSON is not valid: %(error)s", error=str(error)) from error
+    except RecursionError as error:  # json.loads recurses once per level of nesting
+        raise IngestError("The JSON is nested too deeply; rows must be a flat array of objects") from error
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise IngestError("JSON must be an array of objects")
     keys: dict[str, None] = {}
