@@ -12,6 +12,8 @@ from typing import Any
 from flask import Response
 from flask_babel import force_locale, gettext
 
+from ckanext.opendata_th.lib.i18n import bilingual
+
 JSON_TYPE = "application/json; charset=utf-8"
 
 
@@ -45,6 +47,19 @@ def body(code: str, msgid: str, **params: Any) -> dict[str, Any]:
 def response(error: ApiError) -> Response:
     payload = json.dumps(body(error.code, error.msgid, **error.params), ensure_ascii=False)
     return Response(payload, status=error.status, content_type=JSON_TYPE, headers=error.headers)
+
+
+def action_response(status: int, msgid: str, **params: Any) -> Response:
+    """An error in the shape of CKAN's action API (`success: false`), its message in both languages.
+
+    For refusals made before a CKAN action runs, so clients such as ckanapi
+    read them as they read CKAN's own validation errors.
+    """
+    payload = {
+        "success": False,
+        "error": {"__type": "Validation Error", "message": bilingual(msgid, **params)},
+    }
+    return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE)
 
 
 def not_found() -> ApiError:
