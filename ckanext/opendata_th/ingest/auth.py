@@ -2,8 +2,7 @@
 
 The PDPA guard chains the DataStore's read auth: a table whose personal-data
 columns a data officer has not yet reviewed is readable only by those who
-may edit the resource (`pdpa.may_read_personal_data`, the rule its original
-file follows too: originals.py).
+may edit the resource.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import jobs, pdpa, status
+from ckanext.opendata_th.ingest import jobs, status
+from ckanext.opendata_th.ingest.logic import can_edit
 
 __all__ = [
     "datastore_info",
@@ -35,9 +35,10 @@ def _personal_data_guard(context: dict[str, Any], data_dict: dict[str, Any]) -> 
     resource_id = data_dict.get("resource_id") or data_dict.get("id")
     if not resource_id:
         return None
-    if not pdpa.held(status.get(str(resource_id))):
+    row = status.get(str(resource_id))
+    if not row or row.get("pdpa_state") != status.PDPA_PENDING:
         return None
-    if pdpa.may_read_personal_data(context.get("user"), str(resource_id)):
+    if can_edit(context, str(resource_id)):
         return None
     return {"success": False, "msg": PDPA_MESSAGE}
 
