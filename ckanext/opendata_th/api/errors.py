@@ -49,7 +49,9 @@ def response(error: ApiError) -> Response:
     return Response(payload, status=error.status, content_type=JSON_TYPE, headers=error.headers)
 
 
-def action_response(status: int, msgid: str, **params: Any) -> Response:
+def action_response(
+    status: int, msgid: str, error_type: str = "Validation Error", headers: dict[str, str] | None = None, **params: Any
+) -> Response:
     """An error in the shape of CKAN's action API (`success: false`), its message in both languages.
 
     For refusals made before a CKAN action runs, so clients such as ckanapi
@@ -57,9 +59,11 @@ def action_response(status: int, msgid: str, **params: Any) -> Response:
     """
     payload = {
         "success": False,
-        "error": {"__type": "Validation Error", "message": bilingual(msgid, **params)},
+        "error": {"__type": error_type, "message": bilingual(msgid, **params)},
     }
-    return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE)
+    return Response(
+        json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE, headers=headers or {}
+    )
 
 
 def not_found() -> ApiError:
@@ -74,6 +78,9 @@ def bad_request(msgid: str, **params: Any) -> ApiError:
     return ApiError(400, "bad_request", msgid, **params)
 
 
+RATE_LIMITED = "Too many requests; try again in %(seconds)s seconds"
+
+
 def rate_limited(seconds: int) -> ApiError:
-    error = ApiError(429, "rate_limited", "Too many requests; try again in %(seconds)s seconds", seconds=seconds)
+    error = ApiError(429, "rate_limited", RATE_LIMITED, seconds=seconds)
     return error
