@@ -49,9 +49,7 @@ def response(error: ApiError) -> Response:
     return Response(payload, status=error.status, content_type=JSON_TYPE, headers=error.headers)
 
 
-def action_response(
-    status: int, msgid: str, error_type: str = "Validation Error", headers: dict[str, str] | None = None, **params: Any
-) -> Response:
+def action_response(status: int, msgid: str, **params: Any) -> Response:
     """An error in the shape of CKAN's action API (`success: false`), its message in both languages.
 
     For refusals made before a CKAN action runs, so clients such as ckanapi
@@ -59,11 +57,9 @@ def action_response(
     """
     payload = {
         "success": False,
-        "error": {"__type": error_type, "message": bilingual(msgid, **params)},
+        "error": {"__type": "Validation Error", "message": bilingual(msgid, **params)},
     }
-    return Response(
-        json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE, headers=headers or {}
-    )
+    return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE)
 
 
 def not_found() -> ApiError:
@@ -78,9 +74,6 @@ def bad_request(msgid: str, **params: Any) -> ApiError:
     return ApiError(400, "bad_request", msgid, **params)
 
 
-RATE_LIMITED = "Too many requests; try again in %(seconds)s seconds"
-
-
 def rate_limited(seconds: int) -> ApiError:
-    error = ApiError(429, "rate_limited", RATE_LIMITED, seconds=seconds)
+    error = ApiError(429, "rate_limited", "Too many requests; try again in %(seconds)s seconds", seconds=seconds)
     return error
