@@ -19,7 +19,9 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.opendata_th import gdc, governance, guard, helpers
 from ckanext.opendata_th.api import actions as api_actions
 from ckanext.opendata_th.api import auth as api_auth
+from ckanext.opendata_th.api import dump as api_dump
 from ckanext.opendata_th.api import helpers as api_helpers
+from ckanext.opendata_th.api import quota as api_quota
 from ckanext.opendata_th.api import views as api_views
 from ckanext.opendata_th.dcat import actions as dcat_actions
 from ckanext.opendata_th.gdc import actions as gdc_actions
@@ -43,6 +45,7 @@ from ckanext.opendata_th.ingest import auth as ingest_auth
 from ckanext.opendata_th.ingest import helpers as ingest_helpers
 from ckanext.opendata_th.ingest import jobs as ingest_jobs
 from ckanext.opendata_th.ingest import logic as ingest_logic
+from ckanext.opendata_th.ingest import originals as ingest_originals
 from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.lib import tablestats
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
@@ -161,10 +164,15 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
         return self.dataset_facets(facets_dict, package_type or "dataset")
 
     # IMiddleware: hostile input answers a clear 400 and CSRF stays on for cookie sessions, before any
-    # view of CKAN or another extension runs (guard)
+    # view of CKAN or another extension runs (guard); the original file of a resource under the PDPA guard
+    # is as closed as its table (ingest); the DataStore dump and datastore_search count against the quota
+    # and the dump's CSV/TSV cells are formula-neutralised (api)
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         guard.install(app)
+        ingest_originals.install(app)
+        api_dump.install(app)
+        api_quota.install(app)
         return app
 
     # ITranslation: catalogue ckanext/opendata_th/i18n (the top-level i18n/

@@ -261,7 +261,8 @@ def test_personal_data_is_held_back_until_an_officer_decides(app, setup):
 
     state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
     assert state["pdpa_state"] == "pending"
-    assert {c["kind"] for c in state["pii_columns"]} == {"citizen_id", "phone"}
+    # the names sit next to citizen ids: personal too
+    assert {c["kind"] for c in state["pii_columns"]} == {"name", "citizen_id", "phone"}
     api_get(app, "datastore_search", None, status=403, resource_id=resource["id"])
     assert search(app, resource["id"], token)["total"] == 5  # the officer can review it
 
@@ -270,12 +271,12 @@ def test_personal_data_is_held_back_until_an_officer_decides(app, setup):
     records = search(app, resource["id"])["records"]  # anonymous again
     assert records[0]["เลขประจำตัวประชาชน"].startswith("xxxxxxxxxx")
     assert records[0]["โทรศัพท์"].startswith("xxxx")
-    assert records[0]["ชื่อ"] == "ผู้รับ 0"
+    assert records[0]["ชื่อ"].startswith("xxxxx") and "ผู้รับ" not in records[0]["ชื่อ"]
 
 
 def _personal_csv(extra_header: str = "", extra: str = "") -> bytes:
-    rows = [f"ผู้รับ {i},{_citizen_id(f'11017002034{i}')},08{i}-234-5678{extra}" for i in range(5)]
-    return (f"ชื่อ,เลขประจำตัวประชาชน,โทรศัพท์{extra_header}\n" + "\n".join(rows)).encode()
+    rows = [f"ผู้รับ {i},{_citizen_id(f'11017002034{i}')},08{i}-234-5678,เชียงใหม่{extra}" for i in range(5)]
+    return (f"ชื่อ,เลขประจำตัวประชาชน,โทรศัพท์,จังหวัด{extra_header}\n" + "\n".join(rows)).encode()
 
 
 def test_a_masking_load_that_fails_keeps_the_table_closed(app, setup):
@@ -286,7 +287,7 @@ def test_a_masking_load_that_fails_keeps_the_table_closed(app, setup):
 
     # An override no value fits: the next loads fail while converting values,
     # after the officer's "mask" is known to the job.
-    fields = [{"id": c, "type": "text"} for c in ("ชื่อ", "เลขประจำตัวประชาชน", "โทรศัพท์")]
+    fields = [{"id": c, "type": "text"} for c in ("ชื่อ", "เลขประจำตัวประชาชน", "โทรศัพท์", "จังหวัด")]
     fields.append({"id": "รหัส", "type": "text", "info": {"type_override": "int", "label": "รหัส"}})
     api_post(app, "datastore_create", token, resource_id=resource["id"], force=True, fields=fields)
     api_post(app, "opendata_th_ingest_pdpa_decide", token, resource_id=resource["id"], decision="mask")
@@ -325,8 +326,8 @@ def test_a_held_table_stays_closed_while_its_masking_load_is_queued_or_running(a
 
     jobs.run_job(resource["id"], force=True)
     assert status.get(resource["id"])["pdpa_state"] == status.PDPA_RESOLVED
-    result = search(app, resource["id"])  # anonymous: open, without the dropped columns
-    assert {f["id"] for f in result["fields"]} == {"_id", "ชื่อ"}
+    result = search(app, resource["id"])  # anonymous: open, without the dropped columns (names included)
+    assert {f["id"] for f in result["fields"]} == {"_id", "จังหวัด"}
     assert result["total"] == 5
 
 

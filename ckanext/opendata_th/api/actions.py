@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.opendata_th.api import changes, ratelimit, usage
@@ -85,26 +86,43 @@ def opendata_th_api_usage(context: Context, data_dict: DataDict) -> dict[str, An
     return _dataset_usage(context, dataset)
 
 
-def opendata_th_api_token_limit(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Give one API token its own quota per window (sysadmins).
+def _limited_user(data_dict: DataDict) -> model.User:
+    """The user whose quota is set: named, or the owner of a token CKAN issued and has not revoked."""
+    if data_dict.get("user"):
+        user = model.User.get(str(data_dict["user"]))
+        if user is None:
+            raise tk.ValidationError({"user": [tk._("No such user")]})
+        return user
+    jti = data_dict.get("token_id") or ratelimit.token_id(data_dict.get("token"))
+    token = model.ApiToken.get(str(jti)) if jti else None
+    user = model.User.get(token.user_id) if token is not None else None
+    if user is None:
+        raise tk.ValidationError({"token": [tk._("A valid API token or token id is required")]})
+    return user
 
-    :param token: the token (its id is stored, not the secret), or
-    :param token_id: the token's id
+
+def opendata_th_api_token_limit(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Give a user their own quota per window (sysadmins), for every token they hold or will mint.
+
+    Stored by user, not by token: a limit set through one token binds the
+    tokens its user mints afterwards too (see `ratelimit`).
+
+    :param user: the user's name or id, or
+    :param token: one of the user's tokens (only its user is stored, not the secret), or
+    :param token_id: the id of one of the user's tokens
     :param limit: requests per window; empty to return to the site's default
     """
     tk.check_access("opendata_th_api_token_limit", context, data_dict)
-    jti = data_dict.get("token_id") or ratelimit.token_id(data_dict.get("token"))
-    if not jti:
-        raise tk.ValidationError({"token": [tk._("A valid API token or token id is required")]})
+    user = _limited_user(data_dict)
     raw = data_dict.get("limit")
     if raw in (None, ""):
-        ratelimit.set_token_limit(str(jti), None)
-        return {"token_id": jti, "limit": None}
+        ratelimit.set_user_limit(user.id, None)
+        return {"user": user.name, "limit": None}
     try:
         limit = int(raw)
     except (TypeError, ValueError):
         raise tk.ValidationError({"limit": [tk._("The limit must be a whole number")]}) from None
     if limit < 0:
         raise tk.ValidationError({"limit": [tk._("The limit must be a whole number")]})
-    ratelimit.set_token_limit(str(jti), limit)
-    return {"token_id": jti, "limit": limit}
+    ratelimit.set_user_limit(user.id, limit)
+    return {"user": user.name, "limit": limit}

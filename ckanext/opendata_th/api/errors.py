@@ -55,11 +55,18 @@ def action_response(status: int, msgid: str, **params: Any) -> Response:
     For refusals made before a CKAN action runs, so clients such as ckanapi
     read them as they read CKAN's own validation errors.
     """
+    return action_error(status, "Validation Error", msgid, None, **params)
+
+
+def action_error(status: int, error_type: str, msgid: str, headers: dict[str, str] | None, **params: Any) -> Response:
+    """`action_response` with CKAN's error `__type` and response headers of the caller's choice."""
     payload = {
         "success": False,
-        "error": {"__type": "Validation Error", "message": bilingual(msgid, **params)},
+        "error": {"__type": error_type, "message": bilingual(msgid, **params)},
     }
-    return Response(json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE)
+    return Response(
+        json.dumps(payload, ensure_ascii=False), status=status, content_type=JSON_TYPE, headers=headers or {}
+    )
 
 
 def not_found() -> ApiError:
@@ -74,6 +81,9 @@ def bad_request(msgid: str, **params: Any) -> ApiError:
     return ApiError(400, "bad_request", msgid, **params)
 
 
+RATE_LIMITED = "Too many requests; try again in %(seconds)s seconds"
+
+
 def rate_limited(seconds: int) -> ApiError:
-    error = ApiError(429, "rate_limited", "Too many requests; try again in %(seconds)s seconds", seconds=seconds)
+    error = ApiError(429, "rate_limited", RATE_LIMITED, seconds=seconds)
     return error

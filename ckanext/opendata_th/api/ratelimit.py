@@ -4,8 +4,16 @@ Anonymous clients are counted by IP address (behind the configured number
 of trusted reverse proxies), token holders by their user, so a user who
 mints more tokens gets no more quota; a token CKAN does not know (revoked,
 forged) counts as anonymous.  The quota holds across every web worker and
-server that shares the Redis.  A site sets the default limits;
-a sysadmin may give one token its own limit (`opendata_th_api_token_limit`).
+server that shares the Redis (kept on disk: Redis runs with its append-only
+file, so counters and limits survive a restart).  A site sets the default
+limits; a sysadmin may give a user their own limit
+(`opendata_th_api_token_limit`, given one of their tokens or their name),
+stored by user too: a token minted afterwards has the same limit and the
+same counter.
+
+Counted paths: the records API and OpenAPI documents (views.py, fast.py),
+``datastore_search``/``datastore_search_sql`` through the action API
+(quota.py) and the DataStore dump (dump.py).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "odth:api:rl"
-TOKEN_LIMITS = "odth:api:token_limits"  # noqa: S105 (a Redis key, not a secret)
+USER_LIMITS = "odth:api:user_limits"
 
 # INCR the window's counter, start its expiry on the first hit; answer the
 # count and the seconds left.  One script, so two workers never both see a
@@ -94,13 +102,17 @@ def _known_token_user(jti: str | None) -> str | None:
     return str(token.user_id) if token is not None else None
 
 
+def token_user(raw: str | None) -> str | None:
+    """The id of the user a valid, unrevoked API token belongs to."""
+    return _known_token_user(token_id(raw))
+
+
 def client() -> tuple[str, int]:
     """The client's key and its limit for this window."""
     header = tk.config.get("apitoken_header_name") or "Authorization"
-    jti = token_id(request.headers.get(header))
-    user_id = _known_token_user(jti)
-    if jti and user_id:
-        own = connect_to_redis().hget(TOKEN_LIMITS, jti)
+    user_id = token_user(request.headers.get(header))
+    if user_id:
+        own = connect_to_redis().hget(USER_LIMITS, user_id)
         default = tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.token"))
         return f"user:{user_id}", int(own) if own is not None else default
     return f"ip:{client_ip()}", tk.asint(tk.config.get("ckanext.opendata_th.api.rate_limit.anonymous"))
@@ -123,9 +135,10 @@ def hit() -> Verdict | None:
     return Verdict(limit=limit, remaining=max(limit - count, 0), reset=max(ttl, 0), allowed=count <= limit)
 
 
-def set_token_limit(jti: str, limit: int | None) -> None:
+def set_user_limit(user_id: str, limit: int | None) -> None:
+    """The user's own limit per window (every token of theirs); None returns them to the default."""
     redis = connect_to_redis()
     if limit is None:
-        redis.hdel(TOKEN_LIMITS, jti)
+        redis.hdel(USER_LIMITS, user_id)
     else:
-        redis.hset(TOKEN_LIMITS, jti, limit)
+        redis.hset(USER_LIMITS, user_id, limit)

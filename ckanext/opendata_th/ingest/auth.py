@@ -2,7 +2,8 @@
 
 The PDPA guard chains the DataStore's read auth: a table whose personal-data
 columns a data officer has not yet reviewed is readable only by those who
-may edit the resource.
+may edit the resource (`pdpa.may_read_personal_data`, the rule its original
+file follows too: originals.py).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import jobs, status
-from ckanext.opendata_th.ingest.logic import can_edit
+from ckanext.opendata_th.ingest import jobs, pdpa, status
 
 __all__ = [
     "datastore_info",
@@ -35,10 +35,9 @@ def _personal_data_guard(context: dict[str, Any], data_dict: dict[str, Any]) -> 
     resource_id = data_dict.get("resource_id") or data_dict.get("id")
     if not resource_id:
         return None
-    row = status.get(str(resource_id))
-    if not row or row.get("pdpa_state") != status.PDPA_PENDING:
+    if not pdpa.held(status.get(str(resource_id))):
         return None
-    if can_edit(context, str(resource_id)):
+    if pdpa.may_read_personal_data(context.get("user"), str(resource_id)):
         return None
     return {"success": False, "msg": PDPA_MESSAGE}
 

@@ -43,7 +43,7 @@ class ColumnProfile:
     max_abs_int: int = 0
     percent: bool = False
     buddhist_era: bool = False
-    personal: dict[str, int] = dataclasses.field(default_factory=dict)
+    personal: dict[str, int] = dataclasses.field(default_factory=dict)  # cells per sign (pdpa.cell_signs)
     check_personal: bool = True
 
     def add(self, raw: Any, row: int, occurrences: int = 1) -> None:
@@ -61,10 +61,10 @@ class ColumnProfile:
                 self.percent = True
             elif kind in (Kind.DATE, Kind.TIMESTAMP) and not self.buddhist_era:
                 self.buddhist_era = str(value.year + 543) in raw.translate(THAI_DIGITS)
-        if self.check_personal and kind is Kind.TEXT:
-            personal = pdpa.kind_of(raw)
-            if personal:
-                self.personal[personal] = self.personal.get(personal, 0) + occurrences
+        # Whole numbers too: an account number without dashes reads as one.
+        if self.check_personal and kind in (Kind.TEXT, Kind.INT):
+            for sign in pdpa.cell_signs(raw):
+                self.personal[sign] = self.personal.get(sign, 0) + occurrences
 
     @property
     def count(self) -> int:
@@ -86,12 +86,15 @@ class ColumnProfile:
             return PG_TYPES[kinds.pop()]
         return "text"
 
-    def personal_kind(self) -> str | None:
-        """The kind of personal data the column holds, if it is a personal column."""
-        if not self.personal:
-            return None
-        kind, hits = max(self.personal.items(), key=lambda item: item[1])
-        return kind if hits >= pdpa.SHARE * self.count else None
+    def evidence(self, label: str) -> pdpa.ColumnEvidence:
+        """What the PDPA guard judges the column on (pdpa.personal_columns)."""
+        return pdpa.ColumnEvidence(
+            label=label,
+            cells=self.count,
+            signs=dict(self.personal),
+            numbers=self.kinds.get(Kind.INT, 0),
+            number_digits=len(str(self.max_abs_int)) if self.max_abs_int else 0,
+        )
 
     def notes(self) -> str:
         parts = [TYPE_NOTES.get(self.pg_type(), self.pg_type())]

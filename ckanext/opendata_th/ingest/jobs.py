@@ -24,7 +24,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import bulk, detect, fastcsv, load, readers, status
+from ckanext.opendata_th.ingest import bulk, detect, fastcsv, load, pdpa, readers, status
 from ckanext.opendata_th.ingest import columns as column_ids
 from ckanext.opendata_th.ingest.infer import ColumnProfile
 from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
@@ -494,6 +494,8 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
     actions: dict[str, str] = current.get("pdpa_actions") or {}
     personal = _personal_columns(analysis)
     keep = [i for i, cid in enumerate(analysis.ids) if actions.get(cid) != "drop"]
+    if not keep:  # the held table stays held (the state is raised only below)
+        raise IngestError("Every column would be dropped; mask some of them or publish nothing")
     masked = {i for i in keep if actions.get(analysis.ids[i]) == "mask"}
     types = {i: _column_type(analysis, i, dictionary, masked) for i in keep}
     columns = [
@@ -569,12 +571,14 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
 
 
 def _personal_columns(analysis: Analysis) -> list[dict[str, Any]]:
-    found = []
-    for index, profile in enumerate(analysis.profiles):
-        kind = profile.personal_kind()
-        if kind:
-            found.append({"id": analysis.ids[index], "label": analysis.labels[index], "kind": kind})
-    return found
+    if not pdpa_enabled():
+        return []
+    evidence = [profile.evidence(label) for profile, label in zip(analysis.profiles, analysis.labels, strict=True)]
+    return [
+        {"id": analysis.ids[index], "label": analysis.labels[index], "kind": kind}
+        for index, kind in enumerate(pdpa.personal_columns(evidence))
+        if kind
+    ]
 
 
 def _pdpa_state(current: dict[str, Any], unresolved: list[dict[str, Any]], personal: list[dict[str, Any]]) -> str:
