@@ -2,18 +2,20 @@
 
 - `csrf`: CSRF protection stays on for cookie sessions (CKAN 2.12 turns it
   off for a whole view, for the whole process, after one token request).
+- `datastore`: CKAN's DataStore alias lookup without its race under
+  concurrent requests (500 "cursor already closed").
 - `inputs`: hostile input (NUL bytes, lone surrogates, deeply nested JSON,
   absurd paging numbers, unknown formats) answers a clear 400 before a view,
   the database or Solr sees it.
 
-`install` wires both into the Flask app (plugin.py calls it from IMiddleware).
+`install` wires them into the Flask app (plugin.py calls it from IMiddleware).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from ckanext.opendata_th.guard import csrf, inputs
+from ckanext.opendata_th.guard import csrf, datastore, inputs
 
 
 def install(app: Flask) -> None:
@@ -23,5 +25,6 @@ def install(app: Flask) -> None:
     identified, locale set, so an error page renders normally) and after
     Flask-WTF's `csrf_protect`, whose exemptions `csrf.recheck` corrects.
     """
+    datastore.install()
     app.before_request(inputs.reject_hostile_input)
     app.before_request(csrf.recheck)
