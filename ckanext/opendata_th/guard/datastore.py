@@ -31,4 +31,4 @@ def resource_id_from_alias(backend: DatastorePostgresqlBackend, alias: str) -> t
 
 def install() -> None:
     """Replace the method on CKAN's backend class (idempotent; the active backend is an instance of it)."""
-    DatastorePostgresqlBackend.resource_id_from_alias = resource_id_from_alias  # type: ignore[method-assign]
+    DatastorePostgresqlBackend.resource_id_from_alias = resource_id_from_alias
