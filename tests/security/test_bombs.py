@@ -1,11 +1,184 @@
-"""Hostile input files fail with a clear message, not a raw internal error."""
+"""Hostile input files fail fast with a clear message, not a raw internal error or an hour of the worker.
+
+The bombs are built on the fly (streaming writes into a zip), never committed.
+"""
 
 from __future__ import annotations
 
+import random
+import struct
+import time
+import zipfile
+from pathlib import Path
+
 import pytest
 
-from ckanext.opendata_th.ingest import readers
+from ckanext.opendata_th.ingest import budget, readers, status
 from ckanext.opendata_th.ingest.readers import IngestError, Limits
+from tests.conftest import PLUGINS
+from tests.factories import dataset_dict
+from tests.helpers import api_get, api_post
+from tests.ingest.test_jobs import upload, work
+
+MB = 1 << 20
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+STRINGS = "xl/sharedStrings.xml"
+# A minimal XLSX whose one sheet refers to shared strings 0..2 (header "name", "value"; a row "x", 7).
+PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{CT}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{CT}.worksheet+xml"/>'
+    f'<Override PartName="/{STRINGS}" ContentType="{CT}.sharedStrings+xml"/></Types>',
+    "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}">'
+    f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}">'
+    '<sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}">'
+    f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>7</v></c></row></sheetData></worksheet>',
+}
+
+
+def xlsx_bomb(path: Path, strings_bytes: int, pad: int = 1500, tiny: bool = False) -> Path:
+    """An XLSX whose shared strings inflate to `strings_bytes`, written in streaming chunks.
+
+    With pad=1500 each string is 1,500 "A"s and a random number: the part
+    compresses about 150:1, like the reported 3 MB file that inflated to
+    423 MB, below the old ratio guard (200:1).  `tiny` writes short random
+    strings instead (many strings, for the count limit).
+    """
+    rnd = random.Random(13)  # noqa: S311  (filler text, not a secret)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, text in PARTS.items():
+            out.writestr(name, text)
+        with out.open(STRINGS, "w", force_zip64=True) as part:
+            part.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">'.encode())
+            part.write(b"<si><t>name</t></si><si><t>value</t></si><si><t>x</t></si>")
+            written = 0
+            while written < strings_bytes:
+                if tiny:
+                    chunk = "".join(f"<si><t>ก{rnd.getrandbits(16):x}</t></si>" for _ in range(1000)).encode()
+                else:
+                    chunk = "".join(f"<si><t>{'A' * pad}{rnd.getrandbits(40):x}</t></si>" for _ in range(200)).encode()
+                part.write(chunk)
+                written += len(chunk)
+            part.write(b"</sst>")
+    return path
+
+
+def _read_all(path: Path, limits: Limits) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for sheet in readers.open_sheets(str(path), readers.sniff_format(str(path), None), limits):
+        with sheet.open_rows() as opened:
+            rows.extend(list(row) for row in opened)
+    return rows
+
+
+def _fails(path: Path, limits: Limits) -> tuple[IngestError, float]:
+    started = time.monotonic()
+    with pytest.raises(IngestError) as caught:
+        _read_all(path, limits)
+    return caught.value, time.monotonic() - started
+
+
+# --- zip bombs ---------------------------------------------------------------------------
+
+
+def test_the_reported_shared_strings_bomb_fails_at_once_by_its_declared_size(tmp_path):
+    # 150:1 passed the ratio guard; the shared strings part is bounded whatever the ratio.
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 24 * MB)
+    assert path.stat().st_size < 300 * 1024
+    error, seconds = _fails(path, Limits(max_shared_strings_bytes=16 * MB))
+    assert error.msgid == "The shared text of the workbook (%(part)s) unpacks to more than %(limit)s MB"
+    assert error.params["limit"] == 16 and error.params["part"] == STRINGS
+    assert seconds < 1
+
+
+def test_a_part_is_bounded_by_the_bytes_really_inflated_not_only_the_directory(tmp_path):
+    # The directory check is skipped (as for a directory that lies): counting alone stops it.
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 24 * MB)
+    limits = Limits(max_shared_strings_bytes=4 * MB)
+    started = time.monotonic()
+    with open(path, "rb") as f, pytest.raises(IngestError) as caught:
+        readers._open_xlsx(f, limits)
+    assert caught.value.msgid == "The shared text of the workbook (%(part)s) unpacks to more than %(limit)s MB"
+    assert time.monotonic() - started < 5  # stopped after ~4 MB, not 24
+
+
+def test_a_zip_directory_that_understates_a_part_fails_as_damaged(tmp_path):
+    path = xlsx_bomb(tmp_path / "liar.xlsx", 8 * MB)
+    data = bytearray(path.read_bytes())
+    # The central directory entry of the shared strings claims 100 KB (zip64 extra: the 8-byte sizes).
+    entry = _central_entry(data, STRINGS)
+    extra_at = entry + 46 + len(STRINGS)
+    if struct.unpack_from("<I", data, entry + 24)[0] == 0xFFFFFFFF:
+        assert struct.unpack_from("<H", data, extra_at)[0] == 1  # the zip64 extra field
+        struct.pack_into("<Q", data, extra_at + 4, 100_000)
+    else:
+        struct.pack_into("<I", data, entry + 24, 100_000)
+    path.write_bytes(bytes(data))
+    assert zipfile.ZipFile(path).getinfo(STRINGS).file_size == 100_000
+    error, seconds = _fails(path, Limits(max_shared_strings_bytes=4 * MB))
+    assert error.msgid == "The workbook is damaged or truncated"
+    assert seconds < 2
+
+
+def _central_entry(data: bytearray, name: str) -> int:
+    at = -1
+    while True:
+        at = data.index(b"PK\x01\x02", at + 1)
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46 : at + 46 + length]) == name.encode():
+            return at
+
+
+def test_the_number_of_shared_strings_is_bounded(tmp_path):
+    path = xlsx_bomb(tmp_path / "many.xlsx", 2 * MB, tiny=True)  # ~90,000 strings
+    error, seconds = _fails(path, Limits(max_shared_strings=10_000))
+    assert error.msgid == "The workbook has more than %(limit)s distinct texts (shared strings)"
+    assert error.params["limit"] == 10_000
+    assert seconds < 5
+
+
+def test_a_workbook_within_its_budgets_still_reads(tmp_path):
+    path = xlsx_bomb(tmp_path / "fine.xlsx", 1 * MB)
+    assert _read_all(path, Limits(max_shared_strings_bytes=4 * MB)) == [["name", "value"], ["x", 7]]
+
+
+# --- time and memory of a load ------------------------------------------------------------
+
+
+def test_a_load_past_its_time_budget_stops_itself(tmp_path):
+    path = xlsx_bomb(tmp_path / "slow.xlsx", 30 * MB)
+    started = time.monotonic()
+    with budget.active(budget.Budget(seconds=0.5, memory_bytes=1 << 40)):
+        error, _ = _fails(path, Limits())
+    assert error.msgid == budget.TIME_MESSAGE
+    assert time.monotonic() - started < 2.5  # reading all 30 MB takes several seconds
+
+
+def test_a_load_past_its_memory_budget_stops_itself(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("a,b\n" + "1,2\n" * 50_000)
+    limit = budget.resident_bytes() + 16 * MB  # filled by the shared strings below
+    bomb = xlsx_bomb(tmp_path / "fat.xlsx", 40 * MB)
+    with budget.active(budget.Budget(seconds=60, memory_bytes=limit)):
+        assert len(_read_all(path, Limits())) == 50_001  # well within it
+        error, _ = _fails(bomb, Limits())
+    assert error.msgid == budget.MEMORY_MESSAGE
+    assert budget.resident_bytes() < limit + 30 * MB  # stopped near the limit, not after 40+ MB
+
+
+# --- text files -------------------------------------------------------------------------------
 
 
 def test_deeply_nested_json_fails_with_a_clear_message(tmp_path):
@@ -14,3 +187,60 @@ def test_deeply_nested_json_fails_with_a_clear_message(tmp_path):
     with pytest.raises(IngestError) as caught:
         readers.open_sheets(str(path), "json", Limits())
     assert caught.value.msgid == "The JSON is nested too deeply; rows must be a flat array of objects"
+
+
+NUL_MESSAGE = "Line %(line)s of the file holds a NUL character (a zero byte): the file is damaged or not a text table"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp874", "utf-16"])
+def test_a_nul_byte_after_the_first_4_kb_fails_with_its_line(tmp_path, encoding):
+    lines = ["จังหวัด,จำนวน"] + [f"กรุงเทพมหานคร,{i}" for i in range(1, 400)] + ["เชียงใหม่,1\x002", "ลำปาง,3"]
+    path = tmp_path / "nul.csv"
+    text = "\n".join(lines)
+    assert len(text[: text.index("\x00")].encode(encoding)) > 4096  # past what the binary sniff looks at
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(IngestError) as caught:
+        readers.open_sheets(str(path), "csv", Limits())
+    assert caught.value.msgid == NUL_MESSAGE
+    assert caught.value.params["line"] == 401
+
+
+# --- through the job, on the page and in the API ----------------------------------------------
+
+
+SHARED_TEXT_EN = "The shared text of the workbook (xl/sharedStrings.xml) unpacks to more than 8 MB"
+SHARED_TEXT_TH = "ข้อความที่ใช้ร่วมกันของสมุดงาน (xl/sharedStrings.xml) เมื่อคลายการบีบอัดแล้วใหญ่เกิน 8 MB"
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.ckan_config("ckanext.opendata_th.ingest.max_shared_strings_mb", "8")
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_test_worker", "clean_redis")
+def test_a_zip_bomb_upload_fails_fast_in_both_languages_and_the_worker_loads_the_next_file(
+    app, tmp_path, sysadmin_with_token
+):
+    token = sysadmin_with_token["token"]
+    agency = api_post(app, "organization_create", token, name="dop", title="กรมกิจการผู้สูงอายุ")["result"]
+    dataset = api_post(app, "package_create", token, **dataset_dict(name="elderly", owner_org=agency["id"]))["result"]
+    bomb = xlsx_bomb(tmp_path / "bomb.xlsx", 24 * MB).read_bytes()
+    bad = upload(app, token, bomb, "bomb.xlsx", package_id=dataset["id"], name="bomb", format="XLSX")
+    good = upload(app, token, "จังหวัด,จำนวน\nลำปาง,3\n".encode(), "ok.csv", package_id=dataset["id"], name="ok")
+
+    started = time.monotonic()
+    work()  # both jobs, one worker
+    assert time.monotonic() - started < 60
+
+    row = status.get(bad["id"])
+    assert (row["state"], row["phase"]) == (status.ERROR, "failed")
+    assert (row["finished_at"] - row["started_at"]).total_seconds() < 5
+    assert status.get(good["id"])["state"] == status.COMPLETE  # the worker went on to the next job
+
+    error = api_get(app, "opendata_th_ingest_status", token, resource_id=bad["id"])["result"]["error"]
+    assert (error["message_th"], error["message_en"]) == (SHARED_TEXT_TH, SHARED_TEXT_EN)
+    assert error["message"] == f"{SHARED_TEXT_TH} / {SHARED_TEXT_EN}"
+    assert "params" not in error
+
+    page = f"/dataset/{dataset['id']}/resource/{bad['id']}"
+    thai = app.get(f"/th{page}", headers={"Authorization": token}).get_data(as_text=True)
+    english = app.get(page, headers={"Authorization": token}).get_data(as_text=True)
+    assert SHARED_TEXT_TH in thai and SHARED_TEXT_EN not in thai
+    assert SHARED_TEXT_EN in english and SHARED_TEXT_TH not in english

@@ -127,6 +127,40 @@ def looks_binary(text: str) -> bool:
     return odd > 0.01 * len(text)
 
 
+def nul_line(stream: IO[bytes], encoding: str) -> int | None:
+    """The 1-based line of the first NUL character of a text file, or None; reads to the end, then rewinds.
+
+    PostgreSQL text cannot hold NUL, so a file with one anywhere (not only
+    in the first KB that `looks_binary` samples) is refused before a row is
+    loaded.  In 8-bit and UTF-8 text a NUL is a zero byte (a C-speed search);
+    in UTF-16/32 zero bytes are normal, so that text is decoded to look.
+    """
+    try:
+        if encoding.startswith(("utf-16", "utf-32")):
+            return _nul_line_decoded(stream, encoding)
+        lines = 0
+        while chunk := stream.read(CHUNK):
+            at = chunk.find(b"\x00")
+            if at >= 0:
+                return lines + chunk.count(b"\n", 0, at) + 1
+            lines += chunk.count(b"\n")
+        return None
+    finally:
+        stream.seek(0)
+
+
+def _nul_line_decoded(stream: IO[bytes], encoding: str) -> int | None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    lines = 0
+    while chunk := stream.read(CHUNK):
+        text = decoder.decode(chunk)
+        at = text.find("\x00")
+        if at >= 0:
+            return lines + text.count("\n", 0, at) + 1
+        lines += text.count("\n")
+    return None
+
+
 def text_stream(stream: IO[bytes], encoding: str) -> io.TextIOWrapper:
     """Decoded text; newline='' as the csv module wants (quoted newlines)."""
     return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")

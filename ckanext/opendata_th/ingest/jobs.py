@@ -24,7 +24,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import bulk, detect, fastcsv, load, pdpa, readers, status
+from ckanext.opendata_th.ingest import budget, bulk, detect, fastcsv, load, pdpa, readers, status
 from ckanext.opendata_th.ingest import columns as column_ids
 from ckanext.opendata_th.ingest.infer import ColumnProfile
 from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
@@ -88,7 +88,18 @@ def limits() -> Limits:
         max_rows=number("max_rows", base.max_rows),
         max_columns=number("max_columns", base.max_columns),
         max_cell_chars=number("max_cell_chars", base.max_cell_chars),
+        max_unzipped_bytes=number("max_unzipped_mb", base.max_unzipped_bytes // 2**20) * 2**20,
+        max_part_bytes=number("max_part_mb", base.max_part_bytes // 2**20) * 2**20,
+        max_shared_strings_bytes=number("max_shared_strings_mb", base.max_shared_strings_bytes // 2**20) * 2**20,
+        max_shared_strings=number("max_shared_strings", base.max_shared_strings),
     )
+
+
+def load_budget() -> budget.Budget:
+    """The time and memory a load may use (ckanext.opendata_th.ingest.max_seconds / max_memory_mb)."""
+    seconds = int(tk.config.get("ckanext.opendata_th.ingest.max_seconds") or 1800)
+    memory_mb = int(tk.config.get("ckanext.opendata_th.ingest.max_memory_mb") or 2048)
+    return budget.Budget(seconds=seconds, memory_bytes=memory_mb * 2**20)
 
 
 # --- queueing -----------------------------------------------------------------------
@@ -166,7 +177,8 @@ def run_job(resource_id: str, force: bool = False) -> None:
             rows_total=None,
         )
         try:
-            _run(resource_id, force)
+            with budget.active(load_budget()):
+                _run(resource_id, force)
         except IngestError as error:
             _fail(resource_id, error.msgid, error.params)
         except Exception as error:
@@ -178,15 +190,9 @@ def run_job(resource_id: str, force: bool = False) -> None:
 
 
 def _fail(resource_id: str, msgid: str, params: dict[str, Any]) -> None:
-    from ckanext.opendata_th.lib.i18n import bilingual
-
-    clean = {k: ("" if v is None else v) for k, v in params.items()}
-    try:
-        message = bilingual(msgid, **clean)
-    except (KeyError, ValueError, TypeError):
-        message = msgid
-    error: dict[str, Any] = {"message": message, "message_en": msgid % clean if clean else msgid}
-    error.update({k: params.get(k) for k in ("row", "column", "value")})
+    # The worker has no request, so no language: the msgid and its params
+    # are stored and status.public_view renders them for each reader.
+    error = status.job_error(msgid, params)
     status.update(resource_id, state=status.ERROR, phase="failed", finished_at=status.now(), error=error)
 
 
@@ -339,6 +345,7 @@ def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_o
             cells = _raw_rows(itertools.chain(sample, rows), analysis, config, sheet.meta, progress_of)
             analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
     status.update(progress_of, phase="analysing", rows_done=analysis.rows, rows_total=analysis.rows)
+    budget.check()
     bulk.profile(connection, raw, analysis.profiles, analysis.scan)
     return analysis
 
@@ -366,6 +373,7 @@ def _read_fast(
 
     def progress(rows: int, bytes_read: Callable[[], int]) -> None:
         nonlocal reported
+        budget.check()
         if rows - reported >= bulk.PROGRESS_EVERY:
             reported = rows
             estimate = estimate_rows(rows, {"bytes_read": bytes_read, "size": meta.get("size")})
@@ -388,9 +396,11 @@ def _raw_rows(
     text_only = "encoding" in meta
     position = 0
     scan = analysis.scan.add
+    check = budget.check
     try:
         for number, cells in detect.table_rows(rows, analysis.layout, analysis.skipped):
             position += 1
+            check()
             if position > config.max_rows:
                 raise IngestError("The table has more than %(limit)s rows", limit=config.max_rows)
             if position % bulk.PROGRESS_EVERY == 0:
@@ -560,6 +570,7 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
             value=value,
             type=target.pg_type,
         )
+    budget.check()
     status.update(resource_id, phase="loading")
 
     def create(cursor: Any, table: Any, sequence: Any) -> int:

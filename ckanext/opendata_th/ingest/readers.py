@@ -20,11 +20,12 @@ import dataclasses
 import io
 import json
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
-from ckanext.opendata_th.ingest import detect
+from ckanext.opendata_th.ingest import budget, detect
 
 Rows = Iterator[Sequence[Any]]
 RowOpener = Callable[[], contextlib.AbstractContextManager[Rows]]
@@ -33,6 +34,7 @@ FORMATS = ("csv", "tsv", "xlsx", "xls", "ods", "json")
 SAMPLE_CHARS = 256 * 1024
 MAX_LINE_CHARS = 4 * 1024 * 1024
 ZIP_MAX_RATIO = 200  # uncompressed / compressed size of one workbook part
+SHARED_STRINGS = "sharedStrings.xml"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +43,12 @@ class Limits:
     max_rows: int = 20_000_000
     max_columns: int = 1000
     max_cell_chars: int = 100_000
-    max_unzipped_bytes: int = 2 * 1024 * 1024 * 1024
+    max_unzipped_bytes: int = 2 * 1024 * 1024 * 1024  # all parts of a workbook together
+    max_part_bytes: int = 1024 * 1024 * 1024  # one part (a sheet), unpacked
+    # openpyxl keeps every shared string of an XLSX in memory (a Python str
+    # each, ~60 bytes over its text): the part and the count are bounded.
+    max_shared_strings_bytes: int = 100 * 1024 * 1024
+    max_shared_strings: int = 2_000_000
     max_json_bytes: int = 50 * 1024 * 1024
 
 
@@ -104,7 +111,7 @@ def open_sheets(path: str, fmt: str, limits: Limits) -> list[Sheet]:
         return [_text_sheet(path, fmt, limits)]
     if fmt == "xlsx":
         _check_zip(path, limits)
-        return _xlsx_sheets(path)
+        return _xlsx_sheets(path, limits)
     if fmt in ("xls", "ods"):
         if fmt == "ods":
             _check_zip(path, limits)
@@ -133,6 +140,13 @@ def _text_sheet(path: str, fmt: str, limits: Limits) -> Sheet:
             raise IngestError("The file is binary, not a text table") from error
     if detect.looks_binary(sample):
         raise IngestError("The file is binary, not a text table")
+    with open(path, "rb") as f:
+        line = detect.nul_line(f, encoding)
+    if line is not None:
+        raise IngestError(
+            "Line %(line)s of the file holds a NUL character (a zero byte): the file is damaged or not a text table",
+            line=line,
+        )
     delimiter = "\t" if fmt == "tsv" else detect.sniff_delimiter(sample)
 
     # "path": fastcsv reads the file itself (jobs._read_fast).
@@ -163,6 +177,7 @@ def _bounded_lines(text: IO[str]) -> Iterator[str]:
             raise IngestError("The file has bytes that are not valid %(encoding)s", encoding=error.encoding) from error
         if not line:
             return
+        budget.check()
         if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
             raise IngestError("A line is longer than %(limit)s characters", limit=MAX_LINE_CHARS)
         yield line
@@ -179,7 +194,12 @@ def _csv_rows(reader: Any) -> Rows:
 
 
 def _check_zip(path: str, limits: Limits) -> None:
-    """Refuse zip bombs before a workbook library inflates them."""
+    """Refuse zip bombs by the sizes the zip directory declares, before a workbook library inflates them.
+
+    The directory can lie: XLSX parts are also counted as they really
+    inflate (`_CountedPart`); calamine (XLS/ODS) reads in Rust, where only
+    the declared sizes and the load's memory budget hold.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
@@ -188,20 +208,147 @@ def _check_zip(path: str, limits: Limits) -> None:
     total = sum(part.file_size for part in parts)
     if total > limits.max_unzipped_bytes:
         raise IngestError("The workbook unpacks to more than %(limit)s bytes", limit=limits.max_unzipped_bytes)
+    strings = _shared_strings_parts(path, parts)
     for part in parts:
+        _check_part_size(part.filename, part.file_size, limits, shared_strings=part.filename in strings)
         if part.file_size > 1024 * 1024 and part.file_size > ZIP_MAX_RATIO * max(part.compress_size, 1):
             raise IngestError("The workbook is compressed suspiciously well (a zip bomb?)")
 
 
-def _xlsx_sheets(path: str) -> list[Sheet]:
-    import openpyxl
+def _shared_strings_parts(path: str, parts: list[zipfile.ZipInfo]) -> set[str]:
+    """Names of the XLSX shared-strings parts: the usual name, and any other [Content_Types].xml gives it."""
+    names = {part.filename for part in parts if part.filename.endswith(SHARED_STRINGS)}
+    types = next((p for p in parts if p.filename == "[Content_Types].xml"), None)
+    if types is None or types.file_size > 1024 * 1024:  # a real one is a few KB
+        return names
+    with contextlib.suppress(zipfile.BadZipFile, OSError, ValueError):
+        with zipfile.ZipFile(path) as archive:
+            text = archive.read(types).decode("utf-8", "replace")
+        for match in _SHARED_STRINGS_TYPE.finditer(text):
+            names.add(match.group(1).lstrip("/"))
+    return names
 
+
+_SHARED_STRINGS_TYPE = re.compile(r'PartName="([^"]+)"[^>]*ContentType="[^"]*sharedStrings[^"]*"')
+
+
+def _check_part_size(name: str, size: int, limits: Limits, *, shared_strings: bool) -> None:
+    if shared_strings and size > limits.max_shared_strings_bytes:
+        raise IngestError(
+            "The shared text of the workbook (%(part)s) unpacks to more than %(limit)s MB",
+            part=name,
+            limit=limits.max_shared_strings_bytes // 2**20,
+        )
+    if size > limits.max_part_bytes:
+        raise IngestError(
+            "A part of the workbook (%(part)s) unpacks to more than %(limit)s MB",
+            part=name,
+            limit=limits.max_part_bytes // 2**20,
+        )
+
+
+class _CountedPart(io.RawIOBase):
+    """A workbook part as it inflates, counting the bytes really produced and checking the load's budget."""
+
+    def __init__(self, inner: IO[bytes], name: str, limits: Limits, totals: list[int], shared_strings: bool) -> None:
+        super().__init__()
+        self._inner, self._name, self._limits, self._totals = inner, name, limits, totals
+        self._shared_strings = shared_strings
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(min(len(buffer), 1 << 16))
+        size = len(data)
+        buffer[:size] = data
+        self._counted(size)
+        return size
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:  # read all, still counted chunk by chunk
+            return b"".join(iter(lambda: self.read(1 << 16), b""))
+        data = self._inner.read(size)
+        self._counted(len(data))
+        return data
+
+    def _counted(self, size: int) -> None:
+        self.count += size
+        self._totals[0] += size
+        _check_part_size(self._name, self.count, self._limits, shared_strings=self._shared_strings)
+        if self._totals[0] > self._limits.max_unzipped_bytes:
+            raise IngestError(
+                "The workbook unpacks to more than %(limit)s bytes", limit=self._limits.max_unzipped_bytes
+            )
+        budget.check()
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def _open_xlsx(f: IO[bytes], limits: Limits) -> Any:
+    """openpyxl's read-only workbook, with every part counted as it inflates and the shared strings bounded."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS as SHARED_STRINGS_TYPE
+
+    class BudgetedReader(ExcelReader):
+        def read_strings(self) -> None:  # openpyxl's, with the count bounded
+            part = self.package.find(SHARED_STRINGS_TYPE)
+            if part is not None:
+                with counted_open(part.PartName[1:], shared_strings=True) as source:
+                    self.shared_strings = _shared_strings(source, limits)
+
+    reader = BudgetedReader(f, read_only=True, data_only=True)
+    archive = reader.archive
+    plain_open = archive.open
+    totals = [0]  # bytes inflated from this archive, all parts and every pass
+
+    def counted_open(name: Any, mode: str = "r", *args: Any, shared_strings: bool = False, **kwargs: Any) -> Any:
+        inner = plain_open(name, mode, *args, **kwargs)
+        if mode != "r":
+            return inner
+        part_name = name.filename if isinstance(name, zipfile.ZipInfo) else str(name)
+        return _CountedPart(inner, part_name, limits, totals, shared_strings)
+
+    archive.open = counted_open  # the workbook keeps it as _archive: sheets read later are counted too
+    reader.read()
+    return reader.wb
+
+
+def _shared_strings(source: IO[bytes], limits: Limits) -> list[str]:
+    """openpyxl.reader.strings.read_string_table, stopping at `limits.max_shared_strings`."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    strings: list[str] = []
+    for _, node in iterparse(source):
+        if node.tag == tag:
+            text = Text.from_tree(node).content.replace("x005F_", "")
+            node.clear()
+            strings.append(text)
+            if len(strings) > limits.max_shared_strings:
+                raise IngestError(
+                    "The workbook has more than %(limit)s distinct texts (shared strings)",
+                    limit=limits.max_shared_strings,
+                )
+            if len(strings) % 4096 == 0:
+                budget.check()
+    return strings
+
+
+def _xlsx_sheets(path: str, limits: Limits) -> list[Sheet]:
     # A file object, not the path: openpyxl refuses paths without ".xlsx".
     try:
         with open(path, "rb") as f:
-            book = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            book = _open_xlsx(f, limits)
             names = [sheet.title for sheet in book.worksheets]  # not chartsheets
             book.close()
+    except IngestError:
+        raise
     except Exception as error:  # openpyxl raises many kinds on damaged files
         raise IngestError("The workbook is damaged or truncated") from error
 
@@ -209,15 +356,23 @@ def _xlsx_sheets(path: str) -> list[Sheet]:
         @contextlib.contextmanager
         def open_rows() -> Iterator[Rows]:
             with open(path, "rb") as f:
-                workbook = openpyxl.load_workbook(f, read_only=True, data_only=True)
+                workbook = _open_xlsx(f, limits)
                 try:
-                    yield workbook[name].iter_rows(values_only=True)
+                    yield _workbook_rows(workbook[name].iter_rows(values_only=True))
                 finally:
                     workbook.close()
 
         return open_rows
 
     return [Sheet(name, opener(name)) for name in names]
+
+
+def _workbook_rows(rows: Iterator[Sequence[Any]]) -> Rows:
+    """Rows of a sheet; a part that breaks while it streams is a damaged workbook, not an internal error."""
+    try:
+        yield from rows
+    except zipfile.BadZipFile as error:  # e.g. the CRC of a part whose directory entry lied
+        raise IngestError("The workbook is damaged or truncated") from error
 
 
 def _calamine_sheets(path: str) -> list[Sheet]:

@@ -262,10 +262,72 @@ def checked(row: dict[str, Any] | None) -> dict[str, Any] | None:
     fresh = get(row["resource_id"])
     if not fresh or fresh.get("state") != RUNNING:
         return fresh
-    from ckanext.opendata_th.lib.i18n import bilingual
-
-    error = {"message": bilingual(INTERRUPTED), "message_en": INTERRUPTED, "interrupted": True}
+    error = {**job_error(INTERRUPTED, {}), "interrupted": True}
     return {**fresh, "state": ERROR, "phase": "interrupted", "error": error}
+
+
+def job_error(msgid: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A job's error as stored: the msgid and its params, so each reader gets it in their language.
+
+    The worker has no request (no language, no translations loaded), so it
+    cannot write the Thai; `error_view` renders both languages when the
+    status is read.  `message_en` is kept for scripts reading the table.
+    """
+    clean = {key: _plain(value) for key, value in params.items()}
+    error: dict[str, Any] = {"msgid": msgid, "params": clean, "message_en": _format(msgid, msgid, clean)}
+    error.update({key: clean.get(key) for key in ("row", "column", "value")})
+    return error
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def _format(template: str, msgid: str, params: dict[str, Any]) -> str:
+    filled = {key: ("" if value is None else value) for key, value in params.items()}
+    for text in (template, msgid):  # a translation that lost a parameter falls back to English
+        try:
+            return text % filled if "%(" in text else text
+        except (KeyError, ValueError, TypeError):
+            continue
+    return msgid
+
+
+def error_view(error: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored error as the API and the page show it, with its message in both languages.
+
+    `message` is "ไทย / English" (the API's convention), `message_th` and
+    `message_en` each language, `message_local` the request's language (the
+    resource page).  The params are left out: they may quote a cell value,
+    which the action shows to the resource's editors only (`value`).
+    Errors stored before msgids were kept (only `message`) are shown as they are.
+    """
+    if not error or not error.get("msgid"):
+        return error
+    msgid, params = error["msgid"], error.get("params") or {}
+    english = _format(msgid, msgid, params)
+    thai = _format(_translated(msgid, "th"), msgid, params)
+    view = {key: value for key, value in error.items() if key != "params"}
+    view.update(
+        message=english if thai == english else f"{thai} / {english}",
+        message_th=thai,
+        message_en=english,
+        message_local=_format(_translated(msgid, None), msgid, params),
+    )
+    return view
+
+
+def _translated(msgid: str, locale: str | None) -> str:
+    """`msgid` in `locale`, or in the request's language for None; the msgid itself without an app context."""
+    from flask_babel import force_locale, gettext
+
+    try:
+        if locale is None:
+            return str(gettext(msgid))
+        with force_locale(locale):
+            return str(gettext(msgid))
+    except RuntimeError:  # no application context (scripts)
+        return msgid
 
 
 def children(parent_id: str) -> list[dict[str, Any]]:
@@ -297,6 +359,7 @@ def public_view(row: dict[str, Any] | None) -> dict[str, Any]:
     if started and finished and finished >= started:
         view["duration_seconds"] = round((finished - started).total_seconds(), 3)
     view["pdpa_actions"] = row.get("pdpa_actions") or {}
+    view["error"] = error_view(row.get("error"))
     view.update(_progress(row))
     return json.loads(json.dumps(view, default=str))
 
