@@ -82,8 +82,10 @@ start_app() {
     fi
     if ! pid_alive worker; then
         say "Starting the background job worker"
-        nohup "$CKAN" -c "$CKAN_INI" jobs worker >"$RUN/worker.log" 2>&1 &
-        echo $! >"$RUN/worker.pid"
+        # Before every start and every 5 minutes: loads a dead worker or a
+        # lost Redis left "queued"/"running" are queued again once, then failed.
+        start_supervised worker --hook "$(printf '%q ' "$CKAN" -c "$CKAN_INI" opendata-th ingest recover)" \
+            --hook-every 300 -- "$CKAN" -c "$CKAN_INI" jobs worker
     fi
     start_harvest_consumers
     local i
@@ -97,14 +99,14 @@ start_app() {
 
 # ckanext-harvest's queue consumers (Redis): gather lists a source, fetch imports its records.
 # A consumer exits when its blocking Redis read times out (redis-py 8's default
-# socket timeout; ckanext-harvest sets none) or on any uncaught error, so each
-# runs under a restart loop, as ckanext-harvest's docs do with supervisord.
+# socket timeout; ckanext-harvest sets none), when Redis goes away, or on any
+# uncaught error, so each runs supervised, as ckanext-harvest's docs do with supervisord.
 start_harvest_consumers() {
     local stage
     for stage in gather fetch; do
         pid_alive "harvest-$stage" && continue
         say "Starting the harvest $stage consumer"
-        start_loop "harvest-$stage" 2 "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer"
+        start_supervised "harvest-$stage" --min-delay 2 -- "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer"
     done
     start_harvest_scheduler
 }
@@ -119,6 +121,18 @@ start_harvest_scheduler() {
     pid_alive harvest-run && return 0
     say "Starting the scheduled harvest run (every ${interval}s)"
     start_loop harvest-run "$interval" "$CKAN" -c "$CKAN_INI" harvester run
+}
+
+# start_supervised NAME [OPTION...] -- COMMAND...: COMMAND under
+# ckanext/opendata_th/ingest/supervise.py, started again with a growing pause
+# (1s..60s) after each exit, Redis outages included; a work horse it leaves
+# is killed first.  Logs to run/NAME.log; the supervisor's pid is in
+# run/NAME.pid, and TERM (stop_by_pidfile) stops it with everything it runs.
+start_supervised() {
+    local name="$1"
+    shift
+    nohup "$VENV/bin/python" -m ckanext.opendata_th.ingest.supervise --name "$name" "$@" >>"$RUN/$name.log" 2>&1 &
+    echo $! >"$RUN/$name.pid"
 }
 
 # start_loop NAME PAUSE COMMAND...: run COMMAND again PAUSE seconds after each exit,

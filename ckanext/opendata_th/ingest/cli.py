@@ -8,7 +8,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import click
 
-from ckanext.opendata_th.ingest import jobs
+from ckanext.opendata_th.ingest import jobs, recovery
 
 
 @click.group(short_help="Load tabular resources into the DataStore")
@@ -70,3 +70,6 @@ def run(
             jobs.enqueue(resource_id, force=True)
         count += 1
     click.echo(f"{'Loaded' if sync else 'Queued'} {count} resource(s).")
+
+
+ingest.add_command(recovery.recover)

@@ -24,7 +24,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.ingest import budget, bulk, detect, fastcsv, load, pdpa, readers, status
+from ckanext.opendata_th.ingest import budget, bulk, detect, fastcsv, load, pdpa, readers, status, supervise
 from ckanext.opendata_th.ingest import columns as column_ids
 from ckanext.opendata_th.ingest.infer import ColumnProfile
 from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
@@ -162,6 +162,7 @@ def _site_context() -> dict[str, Any]:
 
 def run_job(resource_id: str, force: bool = False) -> None:
     """Load the resource's file (every sheet of a workbook) into the DataStore."""
+    supervise.die_with_worker()  # a SIGKILLed worker takes its work horse (this load) with it
     started = time.monotonic()
     # Taken before the status says "running": a running load without the
     # lock is one whose worker died (status.checked).

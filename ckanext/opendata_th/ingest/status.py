@@ -50,6 +50,7 @@ COLUMNS = (
     "pii_columns",
     "pdpa_state",
     "pdpa_actions",
+    "recovered_job",
 )
 # Every phase a load goes through, with its label (a msgid; ingest.po has the Thai).
 PHASES = {
@@ -100,8 +101,11 @@ _DDL = sql.SQL(
         notes jsonb,
         pii_columns jsonb,
         pdpa_state text NOT NULL DEFAULT 'none',
-        pdpa_actions jsonb
+        pdpa_actions jsonb,
+        recovered_job text
     );
+    -- the job a recovery queued (ingest/recovery.py), for tables made before it
+    ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS recovered_job text;
     """
 ).format(schema=sql.Identifier(SCHEMA), table=sql.Identifier(TABLE))
 
@@ -330,6 +334,19 @@ def _translated(msgid: str, locale: str | None) -> str:
         return msgid
 
 
+def unfinished() -> list[dict[str, Any]]:
+    """Rows of the loads that say they are queued or running (a workbook's sheets go with the workbook)."""
+    with _cursor() as cursor:
+        cursor.execute(
+            sql.SQL(
+                "SELECT * FROM {}.{} WHERE state IN (%s, %s) AND sheet_of IS NULL AND job_id IS NOT NULL"
+                " ORDER BY queued_at NULLS FIRST"
+            ).format(sql.Identifier(SCHEMA), sql.Identifier(TABLE)),
+            (PENDING, RUNNING),
+        )
+        return [dict(row) for row in cursor.fetchall()]
+
+
 def children(parent_id: str) -> list[dict[str, Any]]:
     """Status rows of the resources that hold the other sheets of `parent_id`'s workbook."""
     with _cursor() as cursor:
@@ -350,7 +367,9 @@ def public_view(row: dict[str, Any] | None) -> dict[str, Any]:
     """The status as the API and the resource page show it."""
     if row is None:
         return {"state": "none"}
-    view: dict[str, Any] = {key: row.get(key) for key in COLUMNS if key not in ("fingerprint", "pdpa_actions")}
+    view: dict[str, Any] = {
+        key: row.get(key) for key in COLUMNS if key not in ("fingerprint", "pdpa_actions", "recovered_job")
+    }
     for key in ("queued_at", "started_at", "finished_at"):
         moment = view.get(key)
         if isinstance(moment, datetime.datetime):
