@@ -55,14 +55,16 @@ def _prctl(option: int, value: int) -> bool:
 def die_with_worker() -> None:
     """In an RQ work horse: be killed when the worker that forked it dies (SIGKILL included).
 
-    Called by the ingest job itself (jobs.run_job): only a forked horse has
-    an RQ job on its stack, so a load run by hand (``--sync``) is left alone.
+    Called by the ingest job itself (jobs.run_job).  Only a forked horse
+    runs an RQ job as the leader of a process group of its own (RQ's
+    ``os.setpgrp``): a load run by hand (``--sync``) or by an in-process
+    worker (the tests' SimpleWorker) is left alone.
     """
     try:
         import rq
     except ImportError:
         return
-    if rq.get_current_job() is None:
+    if rq.get_current_job() is None or os.getpgrp() != os.getpid():
         return
     parent = os.getppid()
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
