@@ -54,13 +54,18 @@ def mark_written(resource_id: str) -> None:
 
 def version(resource_id: str, fingerprint: str) -> tuple[str, datetime.datetime]:
     """The table's version (fingerprint and write stamp, for cache keys and ETags) and its last change."""
-    redis = connect_to_redis()
-    pipe = redis.pipeline(transaction=False)
     seen_key = f"{SEEN_PREFIX}:{resource_id}:{fingerprint}"
-    pipe.set(seen_key, _now_ms(), nx=True, ex=KEEP_SECONDS)  # the first worker to see it wins
-    pipe.get(seen_key)
-    pipe.get(f"{WRITTEN_PREFIX}:{resource_id}")
-    _created, seen, written = pipe.execute()
+    try:
+        pipe = connect_to_redis().pipeline(transaction=False)
+        pipe.set(seen_key, _now_ms(), nx=True, ex=KEEP_SECONDS)  # the first worker to see it wins
+        pipe.get(seen_key)
+        pipe.get(f"{WRITTEN_PREFIX}:{resource_id}")
+        _created, seen, written = pipe.execute()
+    except RedisError:
+        # Redis is away: the fingerprint alone still moves with the data; "changed now" never
+        # answers a stale 304.
+        log.warning("Change stamps unavailable for %s (Redis)", resource_id, exc_info=True)
+        seen, written = _now_ms(), 0
     stamp = max(int(seen or 0), int(written or 0))
     changed = datetime.datetime.fromtimestamp(stamp / 1000, tz=datetime.UTC)
     return f"{fingerprint}:{int(written or 0)}", changed
@@ -68,12 +73,20 @@ def version(resource_id: str, fingerprint: str) -> tuple[str, datetime.datetime]
 
 def writes() -> int:
     """How many stamped writes the site has seen (any table)."""
-    return int(connect_to_redis().get(ANY_WRITTEN) or 0)
+    try:
+        return int(connect_to_redis().get(ANY_WRITTEN) or 0)
+    except RedisError:
+        log.warning("Write count unavailable (Redis)", exc_info=True)
+        return 0
 
 
 def written_stamps(resource_ids: list[str]) -> list[str]:
     """The write stamps of several tables (for the dataset document's key), "" where none."""
     if not resource_ids:
         return []
-    found = connect_to_redis().mget([f"{WRITTEN_PREFIX}:{rid}" for rid in resource_ids])
+    try:
+        found = connect_to_redis().mget([f"{WRITTEN_PREFIX}:{rid}" for rid in resource_ids])
+    except RedisError:
+        log.warning("Write stamps unavailable (Redis)", exc_info=True)
+        return ["" for _ in resource_ids]
     return [(value.decode() if isinstance(value, bytes) else str(value)) if value else "" for value in found]

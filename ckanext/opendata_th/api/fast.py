@@ -18,6 +18,7 @@ by the blueprint's `after` hook as for every API response.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -25,6 +26,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
 from flask import Response, g, request
+from redis.exceptions import RedisError
 
 from ckanext.opendata_th.api import changes, errors, openapi, ratelimit, stats, urls, usage
 from ckanext.opendata_th.ingest import status as ingest_status
@@ -33,6 +35,8 @@ _DOCUMENT = re.compile(rf"^{re.escape(urls.PREFIX)}/resources/(?P<resource_id>[^
 ANONYMOUS: dict[str, object] = {"user": "", "ignore_auth": False}
 DECISION_PREFIX = "odth:api:public:"
 DECISION_SECONDS = 24 * 3600
+
+log = logging.getLogger(__name__)
 
 
 def public_readable(resource_id: str) -> bool:
@@ -69,12 +73,17 @@ def public_decision(resource: model.Resource, dataset: model.Package, version: s
             _pdpa_state(resource.id),
         ]
     )
-    redis = connect_to_redis()
-    found = redis.get(key)
-    if found is not None:
-        return bool(found == b"1")
-    readable = public_readable(resource.id)
-    redis.set(key, "1" if readable else "0", ex=DECISION_SECONDS)
+    try:
+        redis = connect_to_redis()
+        found = redis.get(key)
+        if found is not None:
+            return bool(found == b"1")
+        readable = public_readable(resource.id)
+        redis.set(key, "1" if readable else "0", ex=DECISION_SECONDS)
+    except RedisError:
+        # No cache while Redis is away: the ordinary view decides (and serves) the request.
+        log.warning("Public decision cache unavailable (Redis)", exc_info=True)
+        return False
     return readable
 
 

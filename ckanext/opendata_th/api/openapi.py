@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
+from redis.exceptions import RedisError
 
 from ckanext.opendata_th.api import changes, query, stats, urls
 from ckanext.opendata_th.api.errors import not_found
 from ckanext.opendata_th.api.records import HIDDEN
+
+log = logging.getLogger(__name__)
 
 OPENAPI_VERSION = "3.1.0"
 CACHE_PREFIX = "odth:api:spec"
@@ -303,13 +307,19 @@ def _document(
 
 def _cached(key: str, build: Any) -> tuple[bytes, bool]:
     """The document's JSON from the cache, or built and stored; and whether it was cached."""
-    redis = connect_to_redis()
     full_key = f"{CACHE_PREFIX}:{SPEC_VERSION}:{key}"
-    found = redis.get(full_key)
+    try:
+        found = connect_to_redis().get(full_key)
+    except RedisError:
+        log.warning("OpenAPI cache unavailable (Redis): building %s", key, exc_info=True)
+        found = None
     if found is not None:
         return bytes(found), True
     text = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
-    redis.set(full_key, text, ex=CACHE_SECONDS)
+    try:
+        connect_to_redis().set(full_key, text, ex=CACHE_SECONDS)
+    except RedisError:
+        log.warning("OpenAPI document not cached (Redis): %s", key, exc_info=True)
     return text, False
 
 
@@ -343,7 +353,11 @@ def resource_key(resource: model.Resource, dataset: model.Package, version: str)
 
 def cached_only(key: str) -> bytes | None:
     """The cached document under `key`, without building it (the fast path)."""
-    found = connect_to_redis().get(f"{CACHE_PREFIX}:{SPEC_VERSION}:{key}")
+    try:
+        found = connect_to_redis().get(f"{CACHE_PREFIX}:{SPEC_VERSION}:{key}")
+    except RedisError:
+        log.warning("OpenAPI cache unavailable (Redis)", exc_info=True)
+        return None
     return bytes(found) if found is not None else None
 
 

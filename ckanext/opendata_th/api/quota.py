@@ -15,6 +15,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 
 from ckanext.opendata_th.api import errors, ratelimit
+from ckanext.opendata_th.guard import outages
 
 COUNTED_ACTIONS = frozenset({"datastore_search", "datastore_search_sql"})
 ACTION_ENDPOINT = "api.action"
@@ -52,3 +53,6 @@ def add_headers(response: Response) -> Response:
 def install(app: Flask) -> None:
     app.before_request(count_action)
     app.after_request(add_headers)
+    # Quotas and the action API's answers during a Redis or Solr outage are wired together here,
+    # so plugin.py's IMiddleware needs no second call.
+    outages.install(app)
