@@ -17,6 +17,10 @@ SPELLINGS = [
     ("True", "true"),
     ("False", "false"),
     ("true", "true"),
+    ("false", "false"),
+    ("TRUE", "true"),
+    (True, "true"),
+    (False, "false"),
     ("ใช่", "true"),
     ("ไม่ใช่", "false"),
 ]
@@ -38,7 +42,7 @@ def test_an_unknown_flag_is_still_not_a_code():
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS)
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-@pytest.mark.parametrize(("given", "code"), [("1", "true"), ("0", "false")])
+@pytest.mark.parametrize(("given", "code"), [("1", "true"), ("0", "false"), (True, "true"), ("ไม่ใช่", "false")])
 def test_package_create_stores_a_numeric_flag_as_its_code(given, code, sysadmin):
     created = helpers.call_action(
         "package_create",

@@ -5,7 +5,11 @@ before package_patch, package_revise, resource changes, the dataset form
 and bulk make-public, which all end in package_update).  It rejects a
 classification the category does not allow and a non-open dataset that
 would end up public, and marks every public dataset harvestable.  It never
-changes `private` itself: publishing is the data officer's explicit act.
+makes a dataset public: publishing is the data officer's explicit act.
+
+Before the checks the record is read as GD Catalog stores it
+(`gdc.compat.normalised`), and a missing classification gets its default
+(`with_default_classification`): GD Catalog 2.1 has no classification at all.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.opendata_th import vocab
+from ckanext.opendata_th.gdc import compat
 from ckanext.opendata_th.governance import access, rules
+from ckanext.opendata_th.lib.i18n import bilingual
+
+# The extra that records a defaulted classification, for the dataset's
+# history and the quality report: its value says which level and why.
+DEFAULTED_CLASSIFICATION = "data_classification_defaulted"
 
 
 def _final_private(data_dict: dict[str, Any], existing: model.Package | None) -> bool:
@@ -29,6 +40,85 @@ def _final_private(data_dict: dict[str, Any], existing: model.Package | None) ->
     if value is None:
         return bool(existing.private) if existing is not None else False
     return rules.as_bool(value)
+
+
+def lowest_classification(category: Any) -> str | None:
+    """The least restrictive level the category allows (open for public data); None if unknown."""
+    allowed = rules.allowed_classifications(category)
+    if not allowed:
+        return None
+    order = vocab.get(rules.CLASSIFICATION).codes
+    return min(allowed, key=order.index)
+
+
+def _stored_classification(existing: model.Package | None, category: Any) -> str | None:
+    """The stored classification when the category still allows it.
+
+    A client that does not know the field (GD Catalog 2.1, an old form)
+    must not lower a dataset's level by leaving it out of an update.
+    """
+    if existing is None:
+        return None
+    stored = rules.classification_code((existing.extras or {}).get(rules.CLASSIFICATION))
+    return stored if stored in rules.allowed_classifications(category) else None
+
+
+def _defaulted_note(category: str, classification: str) -> str:
+    return bilingual(
+        'The data classification was not given; it was set to "%(classification)s", '
+        'the lowest level data category "%(category)s" allows.',
+        classification=rules.display(rules.CLASSIFICATION, classification),
+        category=rules.display(rules.CATEGORY, category),
+    )
+
+
+def _without_defaulted_note(extras: Any) -> list[Any]:
+    return [
+        extra
+        for extra in extras or []
+        if not (isinstance(extra, dict) and extra.get("key") == DEFAULTED_CLASSIFICATION)
+    ]
+
+
+def _without_stale_default(data_dict: dict[str, Any], existing: model.Package | None) -> dict[str, Any]:
+    """Once someone sets a level other than the stored (defaulted) one, the default note goes."""
+    if existing is None or not data_dict.get("extras"):
+        return data_dict
+    stored = rules.classification_code((existing.extras or {}).get(rules.CLASSIFICATION))
+    if rules.classification_code(data_dict.get(rules.CLASSIFICATION)) == stored:
+        return data_dict
+    return dict(data_dict, extras=_without_defaulted_note(data_dict["extras"]))
+
+
+def with_default_classification(data_dict: dict[str, Any], existing: model.Package | None) -> dict[str, Any]:
+    """`data_dict` with its missing classification filled in.
+
+    Public data may only be open, so it is open and may stay public.  Any
+    other category gets the lowest level it allows and the dataset is made
+    private (never public on a guess).  The default is recorded in the
+    extra DEFAULTED_CLASSIFICATION, which the dataset's activity snapshot
+    carries.  A missing or unknown category is left to the schema's error.
+    """
+    dataset_type = data_dict.get("type") or (existing.type if existing is not None else None)
+    if not rules.is_governed(dataset_type, data_dict):
+        return data_dict
+    if data_dict.get(rules.CLASSIFICATION) not in (None, ""):
+        return _without_stale_default(data_dict, existing)
+    category = rules.category_code(data_dict.get(rules.CATEGORY))
+    if category is None:
+        return data_dict
+    stored = _stored_classification(existing, category)
+    if stored is not None:
+        return dict(data_dict, **{rules.CLASSIFICATION: stored})
+    level = lowest_classification(category)
+    if level is None:
+        return data_dict
+    extras = _without_defaulted_note(data_dict.get("extras"))
+    extras.append({"key": DEFAULTED_CLASSIFICATION, "value": _defaulted_note(category, level)})
+    defaulted = dict(data_dict, extras=extras, **{rules.CLASSIFICATION: level})
+    if not rules.is_open(category, level):
+        defaulted["private"] = True
+    return defaulted
 
 
 def governance_errors(data_dict: dict[str, Any], existing: model.Package | None) -> dict[str, list[str]]:
@@ -54,6 +144,7 @@ def checked_dataset(data_dict: dict[str, Any], existing: model.Package | None) -
     A public, open dataset is always harvestable, as in GD Catalog: its
     allow_harvest is forced to true.
     """
+    data_dict = with_default_classification(compat.normalised(data_dict), existing)
     errors = governance_errors(data_dict, existing)
     if errors:
         raise tk.ValidationError(errors)
