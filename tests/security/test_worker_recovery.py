@@ -318,3 +318,37 @@ def test_a_load_interrupted_twice_is_failed_with_a_clear_message(
     assert supervisor.worker() is not None
     # Nothing half-written is published.
     api_get(app, "datastore_search", token, status=404, resource_id=resource["id"])
+
+
+def test_a_bare_worker_killed_mid_load_takes_its_horse_with_it(app, sysadmin_with_token, files, own_redis, tmp_path):
+    """Without the supervisor too: the horse dies with its worker (PR_SET_PDEATHSIG, jobs.run_job)."""
+    directory, base = files
+    (directory / "big.csv").write_bytes(_table(BIG_ROWS))
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [str(CKAN), "-c", str(_worker_ini(tmp_path)), "jobs", "worker"],
+            env={**os.environ, "CKAN_REDIS_URL": own_redis.url},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    children: list[int] = []
+    try:
+        resource = _resource(app, sysadmin_with_token["token"], f"{base}/big.csv")
+        _until("the load got under way", lambda: _mid_load(resource["id"]), 120, log)
+        children = [pid for pid in _children(worker.pid) if _alive(pid)]
+        # The horse leads a process group of its own (RQ); the worker's other child is RQ's scheduler.
+        horses = [pid for pid in children if os.getpgid(pid) == pid]
+        assert len(horses) == 1
+        worker.kill()
+        worker.wait(10)
+        _until("the work horse died with its worker", lambda: not _alive(horses[0]), 10, log)
+        shown = api_get(app, "opendata_th_ingest_status", sysadmin_with_token["token"], resource_id=resource["id"])
+        assert (shown["result"]["state"], shown["result"]["phase"]) == ("error", "interrupted")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        for pid in children:  # RQ's scheduler outlives a bare worker: no supervisor to end it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
