@@ -124,3 +124,88 @@ def test_column_types(cells, expected):
 
 def test_layout_of_a_json_like_single_column():
     assert detect.find_layout([["ชื่อ"], ["ก"], ["ข"]]) == detect.Layout(0, 1, 1)
+
+
+# --- ODS (calamine) and the budgets of workbooks ---------------------------------------------
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods(rows_xml: str, doctype: str = "") -> bytes:
+    """An ODS file with one table "data" made of `rows_xml` (table:table-row elements)."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="data">{rows_xml}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+    return out.getvalue()
+
+
+def ods_cell(value: str | int) -> str:
+    if isinstance(value, int):
+        kind = f'office:value-type="float" office:value="{value}"'
+    else:
+        kind = 'office:value-type="string"'
+    return f"<table:table-cell {kind}><text:p>{value}</text:p></table:table-cell>"
+
+
+def test_an_ods_with_libreoffice_trailing_empty_rows_and_columns_reads(tmp_path):
+    # LibreOffice ends a sheet with the rest of its 1,048,576 rows and 1,024 columns as empty repeats.
+    empty_tail = '<table:table-cell table:number-columns-repeated="1022"/>'
+    rows = (
+        f"<table:table-row>{ods_cell('จังหวัด')}{ods_cell('จำนวน')}{empty_tail}</table:table-row>"
+        f"<table:table-row>{ods_cell('น่าน')}{ods_cell(5)}{empty_tail}</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    path = _write(tmp_path, ods(rows), "ok.ods")
+    (sheet,) = readers.open_sheets(path, readers.sniff_format(path, None), Limits(max_sheet_cells=100))
+    assert _rows(sheet) == [["จังหวัด", "จำนวน"], ["น่าน", 5.0]]
+
+
+def test_an_ods_with_a_doctype_is_refused_as_damaged(tmp_path):
+    data = ods("<table:table-row>" + ods_cell("&a;") + "</table:table-row>", '<!DOCTYPE x [<!ENTITY a "aaaa">]>')
+    path = _write(tmp_path, data, "dtd.ods")
+    with pytest.raises(IngestError) as caught:
+        readers.open_sheets(path, "ods", Limits())
+    assert caught.value.msgid == "The workbook is damaged or truncated"
+
+
+def test_an_xlsx_workbook_still_reads_through_the_counted_archive(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "แรก"
+    book.active.append(["จังหวัด", "จำนวน"])
+    book.active.append(["น่าน", 5])
+    book.create_sheet("สอง").append(["a", "b"])
+    out = io.BytesIO()
+    book.save(out)
+    path = _write(tmp_path, out.getvalue(), "book.xlsx")
+    limits = Limits(max_shared_strings_bytes=1 << 20, max_shared_strings=10, max_part_bytes=1 << 20)
+    sheets = readers.open_sheets(path, "xlsx", limits)
+    assert [s.name for s in sheets] == ["แรก", "สอง"]
+    assert _rows(sheets[0]) == [["จังหวัด", "จำนวน"], ["น่าน", 5]]
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [(b"a,b\r\n1,2\r\n3,\x004\r\n", 3), (b"a,b\n1,2\n", None), (b"\x00", 1)],
+)
+def test_nul_line_counts_lines_to_the_first_nul(data, line):
+    assert detect.nul_line(io.BytesIO(data), "utf-8") == line

@@ -19,6 +19,7 @@ from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.helpers import api_get, api_post
 from tests.ingest.test_jobs import upload, work
+from tests.ingest.test_readers import ods, ods_cell
 
 MB = 1 << 20
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -152,6 +153,25 @@ def test_the_number_of_shared_strings_is_bounded(tmp_path):
 def test_a_workbook_within_its_budgets_still_reads(tmp_path):
     path = xlsx_bomb(tmp_path / "fine.xlsx", 1 * MB)
     assert _read_all(path, Limits(max_shared_strings_bytes=4 * MB)) == [["name", "value"], ["x", 7]]
+
+
+def test_an_ods_whose_repeats_expand_to_a_billion_cells_fails_at_once(tmp_path):
+    # 1.5 KB that calamine would build as 1,000,000 x 1,000 cells when it opens the file.
+    rows = (
+        "<table:table-row>" + ods_cell("a") + ods_cell("b") + "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1000000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+    )
+    path = tmp_path / "repeats.ods"
+    path.write_bytes(ods(rows))
+    assert path.stat().st_size < 4096
+    error, seconds = _fails(path, Limits())
+    assert (
+        error.msgid == "A sheet of the workbook spans more than %(limit)s cells (%(rows)s rows by %(columns)s columns)"
+    )
+    assert (error.params["rows"], error.params["columns"]) == (1_000_001, 1000)
+    assert seconds < 1
 
 
 # --- time and memory of a load ------------------------------------------------------------

@@ -92,6 +92,7 @@ def limits() -> Limits:
         max_part_bytes=number("max_part_mb", base.max_part_bytes // 2**20) * 2**20,
         max_shared_strings_bytes=number("max_shared_strings_mb", base.max_shared_strings_bytes // 2**20) * 2**20,
         max_shared_strings=number("max_shared_strings", base.max_shared_strings),
+        max_sheet_cells=number("max_sheet_cells", base.max_sheet_cells),
     )
 
 

@@ -49,6 +49,8 @@ class Limits:
     # each, ~60 bytes over its text): the part and the count are bounded.
     max_shared_strings_bytes: int = 100 * 1024 * 1024
     max_shared_strings: int = 2_000_000
+    # calamine holds a whole XLS/ODS sheet in memory as a dense rectangle.
+    max_sheet_cells: int = 20_000_000
     max_json_bytes: int = 50 * 1024 * 1024
 
 
@@ -115,6 +117,7 @@ def open_sheets(path: str, fmt: str, limits: Limits) -> list[Sheet]:
     if fmt in ("xls", "ods"):
         if fmt == "ods":
             _check_zip(path, limits)
+            _check_ods_cells(path, limits)
         return _calamine_sheets(path)
     if fmt == "json":
         return [_json_sheet(path, limits)]
@@ -370,9 +373,105 @@ def _xlsx_sheets(path: str, limits: Limits) -> list[Sheet]:
 def _workbook_rows(rows: Iterator[Sequence[Any]]) -> Rows:
     """Rows of a sheet; a part that breaks while it streams is a damaged workbook, not an internal error."""
     try:
-        yield from rows
-    except zipfile.BadZipFile as error:  # e.g. the CRC of a part whose directory entry lied
+        yield from _checked_rows(rows)
+    except IngestError:
+        raise
+    except Exception as error:  # a bad CRC (a directory entry that lied), truncated XML, ...
         raise IngestError("The workbook is damaged or truncated") from error
+
+
+def _checked_rows(rows: Iterator[Sequence[Any]]) -> Rows:
+    """The rows, with the load's budget checked on each: openpyxl makes up empty rows for gaps without
+    reading a byte, and the layout skips blank rows, so no other loop would notice the time pass."""
+    for row in rows:
+        budget.check()
+        yield row
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_VALUE_TYPE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 value-type"
+
+
+def _check_ods_cells(path: str, limits: Limits) -> None:
+    """Refuse an ODS whose sheets span more cells than `limits.max_sheet_cells` once repeats are expanded.
+
+    A few bytes (`table:number-rows-repeated="1000000"` around a cell
+    repeated 1,000 columns) stand for a billion cells, and calamine builds
+    every sheet as a dense rectangle when it opens the file.  content.xml is
+    read here first with expat (streaming, no tree, no DTD), counted as it
+    inflates, and each table's rectangle of non-empty cells is measured.
+    """
+    import xml.parsers.expat
+
+    sheet = _OdsExtent(limits)
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = sheet.start
+    parser.EndElementHandler = sheet.end
+    parser.StartDoctypeDeclHandler = _no_doctype
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as inner:
+            part = _CountedPart(inner, "content.xml", limits, [0], shared_strings=False)
+            while chunk := part.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (KeyError, zipfile.BadZipFile, xml.parsers.expat.ExpatError, ValueError) as error:
+        raise IngestError("The workbook is damaged or truncated") from error
+
+
+def _no_doctype(*_: Any) -> None:
+    raise ValueError("a DOCTYPE in an ODS part")  # entities are how XML bombs expand
+
+
+class _OdsExtent:
+    """Rows and columns, repeats expanded, up to the last non-empty cell of each table (expat handlers)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limit = limits.max_sheet_cells
+        self.row = self.rows = self.columns = 0
+        self.row_repeat = self.column = self.row_width = self.cell_repeat = 0
+        self.cell_filled = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if not name.startswith(_TABLE):
+            self.cell_filled = self.cell_filled or self.cell_repeat > 0  # text inside a cell
+            return
+        local = name[len(_TABLE) + 1 :]
+        if local == "table":
+            self.row = self.rows = self.columns = 0
+        elif local == "table-row":
+            self.row_repeat = _repeat(attributes, "number-rows-repeated")
+            self.column = self.row_width = 0
+        elif local in ("table-cell", "covered-table-cell"):
+            self.cell_repeat = _repeat(attributes, "number-columns-repeated")
+            self.cell_filled = _OFFICE_VALUE_TYPE in attributes
+
+    def end(self, name: str) -> None:
+        if not name.startswith(_TABLE):
+            return
+        local = name[len(_TABLE) + 1 :]
+        if local in ("table-cell", "covered-table-cell"):
+            if self.cell_filled:
+                self.row_width = self.column + self.cell_repeat
+            self.column += self.cell_repeat
+            self.cell_repeat, self.cell_filled = 0, False
+        elif local == "table-row":
+            if self.row_width:
+                self.rows = self.row + self.row_repeat
+                self.columns = max(self.columns, self.row_width)
+            self.row += self.row_repeat
+            if self.rows * self.columns > self.limit:
+                raise IngestError(
+                    "A sheet of the workbook spans more than %(limit)s cells (%(rows)s rows by %(columns)s columns)",
+                    limit=self.limit,
+                    rows=self.rows,
+                    columns=self.columns,
+                )
+            budget.check()
+
+
+def _repeat(attributes: dict[str, str], name: str) -> int:
+    value = attributes.get(f"{_TABLE} {name}", "1")
+    return int(value) if value.isdigit() else 1
 
 
 def _calamine_sheets(path: str) -> list[Sheet]:
@@ -388,7 +487,7 @@ def _calamine_sheets(path: str) -> list[Sheet]:
         def open_rows() -> Iterator[Rows]:
             workbook = CalamineWorkbook.from_path(path)
             try:
-                yield (
+                yield _checked_rows(
                     [None if cell == "" else cell for cell in row]
                     for row in workbook.get_sheet_by_name(name).iter_rows()
                 )
@@ -429,6 +528,7 @@ def _json_sheet(path: str, limits: Limits) -> Sheet:
         def rows() -> Rows:
             yield header
             for record in records:
+                budget.check()
                 yield [_json_cell(record.get(key)) for key in header]
 
         yield rows()
