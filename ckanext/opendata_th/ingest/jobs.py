@@ -643,7 +643,7 @@ def _publish(context: dict[str, Any], resource_id: str, pdpa_state: str) -> None
         connection.close()
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     if not resource.get("datastore_active"):
-        tk.get_action("resource_patch")(tk.fresh_context(context), {"id": resource_id, "datastore_active": True})
+        load.mark_active(resource_id)  # a search index that is away does not fail the load
     current = status.get(resource_id) or {}
     status.update(
         resource_id,

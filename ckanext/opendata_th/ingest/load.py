@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,12 +34,16 @@ import ckan.plugins.toolkit as tk
 import psycopg2
 import psycopg2.extensions
 import sqlalchemy as sa
+from ckan import model
+from ckan.lib.search import SearchIndexError
 from psycopg2 import sql
 
 from ckanext.opendata_th.ingest import status
 from ckanext.opendata_th.lib import tablestats
 
 STAGING_SCHEMA = status.SCHEMA
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -194,3 +200,71 @@ def table_exists(connection: psycopg2.extensions.connection, resource_id: str) -
 def drop_staging(connection: psycopg2.extensions.connection, resource_id: str) -> None:
     with connection, connection.cursor() as cursor:
         cursor.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(_ident(STAGING_SCHEMA, resource_id)))
+
+
+# --- datastore_active and the search index ------------------------------------------
+
+REINDEX_RETRY_SECONDS = 15
+REINDEX_MAX_ATTEMPTS = 24 * 3600 // REINDEX_RETRY_SECONDS  # a day of Solr outage
+
+
+def _patch_active(resource_id: str) -> None:
+    """CKAN's own path: the flag, the dataset re-indexed, the resource hooks (preview views) run."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"ignore_auth": True, "user": site_user["name"]}
+    tk.get_action("resource_patch")(context, {"id": resource_id, "datastore_active": True})
+
+
+def mark_active(resource_id: str) -> None:
+    """Set the resource's `datastore_active`; a search index that is away does not fail the load.
+
+    CKAN's `resource_patch` indexes the dataset before it commits, so with
+    Solr away it raises and saves nothing, although the table is already
+    published.  Then the flag is written to the resource directly (the
+    catalogue's database is the truth; search is a copy of it) and the
+    patch is queued again (`patch_when_indexed`) to run once Solr answers.
+    """
+    try:
+        _patch_active(resource_id)
+        return
+    except SearchIndexError:
+        model.Session.rollback()
+        log.warning("Search index unavailable: %s is active, its dataset is indexed later", resource_id)
+    resource = model.Resource.get(resource_id)
+    if resource is None:
+        return
+    resource.extras = {**(resource.extras or {}), "datastore_active": True}
+    model.repo.commit()
+    _enqueue_patch(resource_id, attempt=1)
+
+
+def _enqueue_patch(resource_id: str, attempt: int) -> None:
+    tk.enqueue_job(
+        patch_when_indexed,
+        [resource_id, attempt],
+        title=f"opendata_th index {resource_id}",
+        queue=tk.config.get("ckanext.opendata_th.ingest.queue") or "default",
+    )
+
+
+def patch_when_indexed(resource_id: str, attempt: int = 1) -> None:
+    """Job: `datastore_active` through CKAN again, now with the index; while Solr is away, wait and retry.
+
+    The worker runs no scheduler (RQ's delayed retries need one), so the
+    wait is a pause here and the retry goes to the back of the queue: loads
+    queued meanwhile still run.  Safe to run twice (the patch changes nothing
+    the second time).
+    """
+    try:
+        _patch_active(resource_id)
+        return
+    except SearchIndexError:
+        model.Session.rollback()
+        if attempt >= REINDEX_MAX_ATTEMPTS:
+            log.error("Gave up indexing the dataset of %s after %s attempts", resource_id, attempt)
+            return
+        log.warning("Search index still unavailable; indexing the dataset of %s later", resource_id)
+    except tk.ObjectNotFound:
+        return  # deleted meanwhile
+    time.sleep(REINDEX_RETRY_SECONDS)
+    _enqueue_patch(resource_id, attempt + 1)
