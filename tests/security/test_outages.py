@@ -18,6 +18,7 @@ from pathlib import Path
 import ckan.lib.redis as ckan_redis
 import pytest
 import redis
+from bs4 import BeautifulSoup
 from ckan.tests import factories as ckan_factories
 
 from ckanext.opendata_th.api import ratelimit, usage
@@ -118,6 +119,8 @@ def test_records_api_openapi_and_dataset_page_serve_while_redis_is_away(app, own
     assert document.headers.get("X-Cache") != "HIT"
     page = app.get("/dataset/elderly")
     assert page.status_code == 200 and "ผู้สูงอายุรายจังหวัด" in page.get_data(as_text=True)
+    for path in ("/", "/dataset/", f"/dataset/elderly/resource/{table.resource_id}"):
+        assert app.get(path).status_code == 200, path
 
 
 @pytest.mark.ckan_config("ckan.plugins", PLUGINS)
@@ -140,6 +143,22 @@ def test_resource_create_is_refused_before_anything_is_written_while_redis_is_aw
     assert error["__type"] == "Service Unavailable"
     assert "ยังไม่ได้บันทึก" in error["message"] and "nothing was saved" in error["message"]  # Thai / English
     assert "Redis" not in refused.get_data(as_text=True)  # no internal names
+
+    # the same through the web form, in the reader's language
+    form_page = app.get("/th/dataset/queue-down/resource/new", headers={"Authorization": token})
+    assert form_page.status_code == 200
+    page = BeautifulSoup(form_page.get_data(as_text=True), "html.parser")
+    field = page.select_one('meta[name="csrf_field_name"]')["content"]
+    csrf = page.select_one(f'meta[name="{field}"]')["content"]
+    posted = app.post(
+        "/th/dataset/queue-down/resource/new",
+        data={field: csrf, "name": "ตาราง", "url": "https://example.org/a.csv", "save": "go-metadata"},
+        headers={"Authorization": token},
+    )
+    assert posted.status_code == 503, posted.get_data(as_text=True)[:500]
+    text = posted.get_data(as_text=True)
+    assert "ระบบคิวงานไม่พร้อมให้บริการชั่วคราว จึงยังไม่ได้บันทึกสิ่งใด" in text and "job queue" not in text
+
     shown = api_post(app, "package_show", token, id=dataset_id)["result"]
     assert shown["resources"] == []  # nothing half-written: no resource without its queued load
 
