@@ -29,6 +29,8 @@ from ckanext.opendata_th.gdc import auth as gdc_auth
 from ckanext.opendata_th.governance import actions as governance_actions
 from ckanext.opendata_th.governance import auth as governance_auth
 from ckanext.opendata_th.governance import validators as governance_validators
+from ckanext.opendata_th.guard import actions as guard_actions
+from ckanext.opendata_th.guard import auth as guard_auth
 from ckanext.opendata_th.harvest import actions as harvest_actions
 from ckanext.opendata_th.harvest import auth as harvest_auth
 from ckanext.opendata_th.harvest import helpers as harvest_helpers
@@ -48,6 +50,8 @@ from ckanext.opendata_th.ingest import logic as ingest_logic
 from ckanext.opendata_th.ingest import originals as ingest_originals
 from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.lib import tablestats
+from ckanext.opendata_th.schema import actions as schema_actions
+from ckanext.opendata_th.schema import auth as schema_auth
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
 from ckanext.opendata_th.schema import validators as schema_validators
 from ckanext.opendata_th.ui import helpers as ui_helpers
@@ -64,8 +68,18 @@ ACTION_MODULES: list[types.ModuleType] = [
     dcat_actions,
     api_actions,
     ui_tags,
+    schema_actions,
+    guard_actions,
 ]
-AUTH_MODULES: list[types.ModuleType] = [governance_auth, gdc_auth, ingest_auth, hvd_auth, api_auth]
+AUTH_MODULES: list[types.ModuleType] = [
+    governance_auth,
+    gdc_auth,
+    ingest_auth,
+    hvd_auth,
+    api_auth,
+    schema_auth,
+    guard_auth,
+]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]
 HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers, api_helpers, ui_helpers]
 

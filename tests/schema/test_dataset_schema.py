@@ -49,6 +49,15 @@ def _errors(sysadmin: dict[str, Any], action: str = "package_create", **fields: 
     return error.value.error_dict
 
 
+def _recommended(dataset_id: str) -> dict[str, list[str]]:
+    """code -> fields of the dataset's unmet recommendations (dataset fields only)."""
+    codes: dict[str, list[str]] = {}
+    for item in helpers.call_action("opendata_th_dataset_recommendations", id=dataset_id):
+        if "resource_id" not in item:
+            codes.setdefault(item["code"], []).extend(item["fields"])
+    return codes
+
+
 def _is_bilingual(message: str) -> bool:
     thai, _, english = message.partition(" / ")
     return bool(english) and any("\u0e00" <= char <= "\u0e7f" for char in thai)
@@ -121,21 +130,22 @@ def test_an_unknown_choice_is_rejected_bilingually_and_nothing_is_saved(sysadmin
 
 
 @pytest.mark.parametrize(
-    ("data_type", "field"),
+    ("data_type", "field", "code"),
     [
-        ("statistical", "first_year_of_data"),
-        ("statistical", "unit_of_measure"),
-        ("gis", "west_bound_longitude"),
-        ("record", "data_collect"),
-        ("multiple", "data_collect"),
-        ("other", "data_type_other"),
+        ("statistical", "first_year_of_data", "statistical_years"),
+        ("statistical", "unit_of_measure", "unit_of_measure"),
+        ("gis", "west_bound_longitude", "bounding_box"),
+        ("record", "data_collect", "data_collect"),
+        ("multiple", "data_collect", "data_collect"),
+        ("other", "data_type_other", "other_description"),
     ],
 )
-def test_fields_required_for_the_data_type_are_required_by_the_api(data_type, field, sysadmin):
-    errors = _errors(sysadmin, name="incomplete", data_type=data_type, **{field: ""})
+def test_fields_this_catalogue_asks_of_the_data_type_are_recommendations_not_errors(data_type, field, code, sysadmin):
+    # GD Catalog requires none of them: the dataset is saved and the gap is a recommendation.
+    dataset = _create(sysadmin, name="incomplete", data_type=data_type, **{field: ""})
 
-    assert field in errors
-    assert _is_bilingual(errors[field][0])
+    assert field not in helpers.call_action("package_show", id=dataset["id"])
+    assert field in _recommended(dataset["id"])[code]
 
 
 @pytest.mark.parametrize("field", ["title", "maintainer", "notes", "objective", "data_format", "license_id"])
@@ -163,20 +173,27 @@ def test_a_dataset_needs_a_tag(sysadmin):
         ("multiple", {"geographic_data_set": "forest"}),
     ],
 )
-def test_fields_of_another_data_type_are_rejected_with_a_clear_message(data_type, foreign, sysadmin):
-    errors = _errors(sysadmin, name="wrong-type", data_type=data_type, **foreign)
+def test_fields_of_another_data_type_are_kept_as_gd_catalog_keeps_them(data_type, foreign, sysadmin):
+    dataset = _create(sysadmin, name="wrong-type", data_type=data_type, **foreign)
 
-    (field,) = foreign
-    assert f'"{data_type}"' in errors[field][0]
-    assert "does not apply" in errors[field][0]
-    assert _is_bilingual(errors[field][0])
+    ((field, value),) = foreign.items()
+    shown = helpers.call_action("package_show", id=dataset["id"])
+    assert str(shown[field]) == str(float(value) if "bound" in field else value)
+    assert _recommended(dataset["id"]) == {}  # they count for nothing
 
 
-def test_resource_fields_of_another_data_type_are_rejected(sysadmin):
+def test_fields_of_another_data_type_still_obey_their_vocabulary(sysadmin):
+    errors = _errors(sysadmin, name="wrong-type-bad", data_type="statistical", data_collect="ดาวอังคาร")
+    assert "ดาวอังคาร" in errors["data_collect"][0]
+    assert _is_bilingual(errors["data_collect"][0])
+
+
+def test_resource_fields_of_another_data_type_are_kept(sysadmin):
     resource = {"name": "ตาราง", "url": "http://example.com/a.csv", "resource_geographic_data_set": "forest"}
-    errors = _errors(sysadmin, name="wrong-resource", data_type="statistical", resources=[resource])
+    dataset = _create(sysadmin, name="wrong-resource", data_type="statistical", resources=[resource])
 
-    assert "does not apply" in errors["resources"][0]["resource_geographic_data_set"][0]
+    shown = helpers.call_action("package_show", id=dataset["id"])
+    assert shown["resources"][0]["resource_geographic_data_set"] == "forest"
 
 
 def test_resource_fields_of_the_type_are_stored_as_codes(sysadmin):
@@ -197,14 +214,15 @@ def test_resource_fields_of_the_type_are_stored_as_codes(sysadmin):
     assert resource["resource_disaggregate"] == ["sex"]
     assert resource["resource_data_release_calendar"] == "2025-01-01"
 
-    with pytest.raises(tk.ValidationError):
+    with pytest.raises(tk.ValidationError) as error:
         helpers.call_action(
             "resource_create",
             {"user": sysadmin["name"]},
             package_id=dataset["id"],
             name="แผนที่",
-            resource_equivalent_scale="1:4,000",
+            resource_equivalent_scale="1:3",
         )
+    assert "1:3" in error.value.error_dict["resource_equivalent_scale"][0]
 
 
 def test_a_resource_needs_a_name(sysadmin):
@@ -217,11 +235,16 @@ def test_a_resource_needs_a_name(sysadmin):
 
 
 class TestOther:
-    def test_other_needs_its_description(self, sysadmin):
-        errors = _errors(sysadmin, name="other-empty", objective=["อื่นๆ"], geo_coverage="other")
+    def test_other_without_its_description_is_saved_and_recommended(self, sysadmin):
+        dataset = _create(sysadmin, name="other-empty", objective=["อื่นๆ"], geo_coverage="other")
 
-        assert _is_bilingual(errors["objective_other"][0])
-        assert "geo_coverage_other" in errors
+        assert (dataset["objective"], dataset["geo_coverage"]) == (["other"], "other")
+        items = helpers.call_action("opendata_th_dataset_recommendations", id=dataset["id"])
+        assert [item["fields"] for item in items] == [["objective_other"], ["geo_coverage_other"]]
+        assert items[0]["message"] == {
+            "th": 'ควรระบุรายละเอียดของ "อื่นๆ" ที่เลือกใน "วัตถุประสงค์"',
+            "en": 'Describe the "other" choice of "Objective"',
+        }
 
     def test_other_is_stored_with_its_description(self, sysadmin):
         dataset = _create(sysadmin, name="other-given", objective=["law", "other"], objective_other="แผนของจังหวัด")
@@ -233,8 +256,9 @@ class TestOther:
         assert "geo_coverage_other" not in helpers.call_action("package_show", id=dataset["id"])
 
     def test_other_data_type_and_licence(self, sysadmin):
-        errors = _errors(sysadmin, name="other-type", data_type="other", data_type_other="", license_id="อื่นๆ")
-        assert {"data_type_other", "license_id_other"} <= errors.keys()
+        dataset = _create(sysadmin, name="other-type", data_type="other", data_type_other="", license_id="อื่นๆ")
+        fields = {field for item in _recommended(dataset["id"]).values() for field in item}
+        assert {"data_type_other", "license_id_other"} <= fields
 
 
 class TestDatesAndYears:
@@ -275,6 +299,20 @@ class TestDatesAndYears:
 
 
 class TestBoundingBox:
+    def test_part_of_a_bbox_is_saved_without_a_polygon_and_recommended(self, sysadmin):
+        dataset = _create(
+            sysadmin,
+            name="gis-part",
+            data_type="gis",
+            east_bound_longitude="",
+            south_bound_latitude="",
+            north_bound_latitude="",
+        )
+        assert float(dataset["west_bound_longitude"]) == 97.3
+        assert "spatial" not in dataset
+        fields = _recommended(dataset["id"])["bounding_box"]
+        assert fields == ["east_bound_longitude", "south_bound_latitude", "north_bound_latitude"]
+
     def test_the_bbox_is_stored_as_geojson_in_spatial(self, sysadmin):
         dataset = _create(sysadmin, name="gis", data_type="gis")
 
@@ -311,10 +349,14 @@ class TestUpdate:
         context = {"user": sysadmin["name"]}
 
         with pytest.raises(tk.ValidationError) as error:
-            helpers.call_action("package_patch", context, id=dataset["id"], data_type="record")
-        # the statistical fields are still there, and record needs data_collect
-        assert {"first_year_of_data", "unit_of_measure", "data_collect"} <= error.value.error_dict.keys()
+            helpers.call_action("package_patch", context, id=dataset["id"], data_type="record", data_collect="ดาว")
+        assert "data_collect" in error.value.error_dict
         assert helpers.call_action("package_show", id=dataset["id"])["data_type"] == "statistical"
+
+        # Another data type: the statistical values are kept (GD Catalog keeps them), record lacks data_collect.
+        retyped = helpers.call_action("package_patch", context, id=dataset["id"], data_type="record")
+        assert (retyped["data_type"], retyped["first_year_of_data"]) == ("record", "2560")
+        assert _recommended(dataset["id"]) == {"data_collect": ["data_collect"]}
 
         patched = helpers.call_action(
             "package_patch",
@@ -356,7 +398,7 @@ class TestHttp:
             "package_create",
             token,
             status=409,
-            **dataset_dict(name="http-bad", data_type="record", first_year_of_data="2567", data_collect=""),
+            **dataset_dict(name="http-bad", data_type="record", first_year_of_data="ปีนี้", data_collect="ดาว"),
         )
         error = response["error"]
         assert error["__type"] == "Validation Error"

@@ -45,6 +45,7 @@ from ckanext.opendata_th.dcat import urls
 from ckanext.opendata_th.governance import harvest_scope
 from ckanext.opendata_th.hvd import categories, flags
 from ckanext.opendata_th.lib import thai
+from ckanext.opendata_th.schema import applicable
 
 DCT = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -211,6 +212,8 @@ class OpendataThProfile(RDFProfile):
         # this profile adds schema.org facts instead: a separate profile
         # would need another entry point, and the DCAT triples below have
         # no place in a page's JSON-LD.
+        # Values kept for fields of another data type are not the dataset's (schema/applicable.py).
+        dataset_dict = applicable.without_foreign_fields(dataset_dict)
         if (dataset_ref, RDF.type, SCHEMA.Dataset) in self.g:
             self._schema_org(dataset_dict, dataset_ref)
             return

@@ -3,15 +3,22 @@
 The schema declares them; nothing here names a field:
 
 - `data_types: [record, multiple, other]` - the field belongs only to those
-  data types.  Given for another type, it is rejected with a message
-  naming the type; with `required: true` it is required for those types.
-  Resource fields follow their dataset's data_type.
-- a field with a `vocabulary` whose choice `other` is picked needs its
-  `<field>_other` companion; when `other` is not picked the companion is
+  data types.  GD Catalog keeps a value given for another type (its forms
+  hide the field, its schema stores it), so it is validated and stored
+  like any other value; the page, DCAT output and quality report leave it
+  out (`schema/applicable.py`).  Resource fields follow their dataset's
+  data_type.
+- a field with a `vocabulary` whose choice `other` is picked should have its
+  `<field>_other` companion (a recommendation, `schema/recommendations.py`:
+  GD Catalog requires none); when `other` is not picked the companion is
   dropped.
 - `year_range: first` / `year_range: last` - first year <= last year.
 - `bbox: west|east|south|north` on four coordinate fields and
-  `bbox: geojson` on the field that receives the GeoJSON polygon.
+  `bbox: geojson` on the field that receives the GeoJSON polygon, computed
+  when all four are given (fewer is a recommendation, not an error).
+
+What this catalogue asks for beyond GD Catalog's required fields is never
+an error here: it is listed by `schema/recommendations.py`.
 
 `check()` runs once per validation, before the field validators, on the
 raw (flattened) input, so a dropped field never reaches the extras.
@@ -34,10 +41,7 @@ __all__ = ["FieldRule", "TypeRules"]
 
 # English msgids; bilingual() adds the Thai from i18n/th/.../parts/schema.po.
 MISSING = "Missing value"
-NOT_APPLICABLE = 'This field does not apply to datasets of data type "%(type)s"; remove it or change the data type'
-OTHER_REQUIRED = 'Describe the other value: required when "Other" is chosen'
 YEARS_REVERSED = "The first year (%(first)s) is after the last year (%(last)s)"
-BBOX_INCOMPLETE = "Give all four bounding coordinates (west, east, south, north) or none"
 WEST_EAST = "The west bound (%(west)s) must not be east of the east bound (%(east)s)"
 SOUTH_NORTH = "The south bound (%(south)s) must not be north of the north bound (%(north)s)"
 TAGS_REQUIRED = "Add at least one tag"
@@ -84,11 +88,9 @@ class _Group:
         check = _Check(prefix, data, errors, data_type)
         named = self.by_name()
         for rule in self.rules:
-            check.membership(rule)
-        for rule in self.rules:
             companion = named.get(f"{rule.name}_other")
             if rule.vocabulary and companion and rule.applies_to(data_type):
-                check.other_companion(rule, companion)
+                check.drop_unused_other(rule, companion)
         check.year_range([rule for rule in self.rules if rule.year_range])
         check.bbox([rule for rule in self.rules if rule.bbox])
 
@@ -109,29 +111,19 @@ class _Check:
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(self.key(name), []).append(message)
 
-    def membership(self, rule: FieldRule) -> None:
-        value = self.value(rule.name)
-        if not rule.applies_to(self.data_type):
-            if not values.is_empty(value):
-                self.error(rule.name, bilingual(NOT_APPLICABLE, type=self.data_type))
-                self.data[self.key(rule.name)] = missing  # keep later validators quiet
-        elif rule.required and rule.data_types is not None and self.data_type and values.is_empty(value):
-            self.error(rule.name, bilingual(MISSING))
-
-    def other_companion(self, rule: FieldRule, companion: FieldRule) -> None:
+    def drop_unused_other(self, rule: FieldRule, companion: FieldRule) -> None:
+        """ "Other" not chosen: its description is dropped (a missing one is only a recommendation)."""
         assert rule.vocabulary
         codes, _unknown = values.to_codes(rule.vocabulary, self.value(rule.name))
-        if OTHER in codes:
-            if values.is_empty(self.value(companion.name)):
-                self.error(companion.name, bilingual(OTHER_REQUIRED))
-        elif not values.is_empty(self.value(companion.name)):
-            self.data[self.key(companion.name)] = missing  # "other" not chosen: the text is dropped
+        if OTHER not in codes and not values.is_empty(self.value(companion.name)):
+            self.data[self.key(companion.name)] = missing
 
     def year_range(self, rules: Iterable[FieldRule]) -> None:
         years = {rule.year_range: (rule, values.parse_be_year(self.value(rule.name))) for rule in rules}
         if {"first", "last"} <= years.keys():
-            (_first_rule, first), (last_rule, last) = years["first"], years["last"]
-            if first and last and first > last:
+            (first_rule, first), (last_rule, last) = years["first"], years["last"]
+            applies = first_rule.applies_to(self.data_type) and last_rule.applies_to(self.data_type)
+            if applies and first and last and first > last:
                 self.error(last_rule.name, bilingual(YEARS_REVERSED, first=first, last=last))
 
     def bbox(self, rules: Iterable[FieldRule]) -> None:
@@ -142,10 +134,12 @@ class _Check:
         given = {side: self.value(rule.name) for side, rule in sides.items()}
         if all(values.is_empty(value) for value in given.values()):
             return
+        if any(values.is_empty(value) for value in given.values()):
+            # Fewer than four: a recommendation; a polygon from an older, complete box would be wrong.
+            if target is not None:
+                self.data[self.key(target.name)] = missing
+            return
         numbers = {side: values.parse_number(value) for side, value in given.items()}
-        for side, value in given.items():
-            if values.is_empty(value):
-                self.error(sides[side].name, bilingual(BBOX_INCOMPLETE))
         if not all(n is not None and abs(n) <= _BBOX_RANGE[side] for side, n in numbers.items()):
             return  # each field's own validator reports what is wrong with it
         west, east, south, north = (float(numbers[side] or 0.0) for side in _BBOX_SIDES)

@@ -7,9 +7,40 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import vocab
-from ckanext.opendata_th.schema import values
+from ckanext.opendata_th.schema import recommendations, values
 
-__all__ = ["opendata_th_agencies_by_ministry", "opendata_th_dataset_data_type", "opendata_th_field_applies"]
+__all__ = [
+    "opendata_th_agencies_by_ministry",
+    "opendata_th_dataset_data_type",
+    "opendata_th_field_applies",
+    "opendata_th_field_recommendations",
+    "opendata_th_recommendations",
+]
+
+
+def _page_language() -> str:
+    lang = tk.h.lang()
+    return lang if lang in recommendations.LANGUAGES else "en"
+
+
+def opendata_th_recommendations(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dataset's unmet recommendations for its page: `message` in the page's language only."""
+    lang = _page_language()
+    return [
+        {**item.as_dict(), "message": item.message[lang]} for item in recommendations.unmet_recommendations(dataset)
+    ]
+
+
+def opendata_th_field_recommendations(field_name: str, data: dict[str, Any] | None) -> list[str]:
+    """The recommendation messages (page language) about one field of the dataset form's data."""
+    if not data:
+        return []
+    lang = _page_language()
+    return [
+        item.message[lang]
+        for item in recommendations.unmet_recommendations(data)
+        if item.resource_id is None and field_name in item.fields
+    ]
 
 
 def opendata_th_dataset_data_type(dataset_id: str | None) -> str | None:

@@ -116,8 +116,8 @@ def _stop_if_empty(key: FlattenKey, data: FlattenDataDict) -> None:
 def opendata_th_required(field: Field, schema: Schema) -> FlatValidator:
     """`required: true` without `data_types`: not empty; otherwise skip an empty value.
 
-    A field with `data_types` is required only for those types; the
-    schema-level `opendata_th_type_rules` checks that.
+    A field with `data_types` is never required: what this catalogue asks
+    for beyond GD Catalog is a recommendation (schema/recommendations.py).
     """
     always = bool(field.get("required")) and not field.get("data_types")
 
