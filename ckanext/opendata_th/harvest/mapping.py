@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ckanext.opendata_th.gdc import template, values
+from ckanext.opendata_th.gdc import compat, template, values
+from ckanext.opendata_th.governance import publishing
 
 # The central catalogue decides these itself (agency = the source's, privacy
 # from governance, names unique centrally).
@@ -69,15 +70,31 @@ def _mapped_fields(remote: dict[str, Any], fields: list[dict[str, Any]]) -> dict
 
 def _resource(remote: dict[str, Any]) -> dict[str, Any]:
     names = {field["field_name"] for field in template.resource_fields()} | {"url", "name", "format"}
+    names.add(compat.MIGRATION_NOTE)
     resource = {key: value for key, value in remote.items() if key in names and key not in _RESOURCE_DROP}
     resource.update(_mapped_fields(remote, template.resource_fields()))
     return resource
 
 
+def _kept_extras(remote: dict[str, Any]) -> list[dict[str, Any]]:
+    """The extras that carry the record's own metadata: unmapped 1.x keys and a defaulted classification."""
+    kept = compat.legacy_keys() | {publishing.DEFAULTED_CLASSIFICATION}
+    return [extra for extra in remote.get("extras") or [] if isinstance(extra, dict) and extra.get("key") in kept]
+
+
 def central_dict(remote: dict[str, Any]) -> dict[str, Any]:
-    """What the central catalogue saves from a remote dataset (before governance and agency)."""
+    """What the central catalogue saves from a remote dataset (before agency and privacy).
+
+    The record is first read as GD Catalog stores it (`gdc.compat`) and its
+    classification defaulted as a package_create here would, so the harvest
+    scope is decided on what will be saved.
+    """
+    remote = compat.normalised(remote)
     data = _mapped_fields(remote, template.dataset_fields())
     data["type"] = "dataset"
+    data = publishing.with_default_classification(dict(data, extras=_kept_extras(remote)), None)
+    if not data["extras"]:
+        data.pop("extras")
     tags = remote.get("tags")
     if isinstance(tags, list):
         data["tags"] = [{"name": tag["name"] if isinstance(tag, dict) else str(tag)} for tag in tags if tag]
@@ -85,7 +102,7 @@ def central_dict(remote: dict[str, Any]) -> dict[str, Any]:
     if "resources" in remote:
         data["resources"] = [_resource(resource) for resource in remote.get("resources") or []]
     if "private" in remote:
-        data["private"] = remote["private"]
+        data.setdefault("private", remote["private"])  # a defaulted classification may have made it private
     if "state" in remote:
         data["state"] = remote["state"]
     return data
