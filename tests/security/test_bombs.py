@@ -49,7 +49,7 @@ PARTS = {
 }
 
 
-def xlsx_bomb(path: Path, strings_bytes: int, pad: int = 1500, tiny: bool = False) -> Path:
+def xlsx_bomb(path: Path, strings_bytes: int, pad: int = 1500, tiny: bool = False, sheet: str | None = None) -> Path:
     """An XLSX whose shared strings inflate to `strings_bytes`, written in streaming chunks.
 
     With pad=1500 each string is 1,500 "A"s and a random number: the part
@@ -60,7 +60,7 @@ def xlsx_bomb(path: Path, strings_bytes: int, pad: int = 1500, tiny: bool = Fals
     rnd = random.Random(13)  # noqa: S311  (filler text, not a secret)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for name, text in PARTS.items():
-            out.writestr(name, text)
+            out.writestr(name, sheet if sheet and name == "xl/worksheets/sheet1.xml" else text)
         with out.open(STRINGS, "w", force_zip64=True) as part:
             part.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">'.encode())
             part.write(b"<si><t>name</t></si><si><t>value</t></si><si><t>x</t></si>")
@@ -174,6 +174,22 @@ def test_an_ods_whose_repeats_expand_to_a_billion_cells_fails_at_once(tmp_path):
     assert seconds < 1
 
 
+def test_a_sheet_dimension_of_16384_columns_is_not_taken_at_its_word(tmp_path):
+    # A few bytes of <dimension> would pad each of the 300,000 rows (most made up) to 16,384 cells.
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><dimension ref="A1:XFD1048576"/><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>7</v></c></row>'
+        '<row r="300000"><c r="A300000"><v>8</v></c></row></sheetData></worksheet>'
+    )
+    path = xlsx_bomb(tmp_path / "wide.xlsx", 0, sheet=sheet)
+    started = time.monotonic()
+    rows = _read_all(path, Limits())
+    assert time.monotonic() - started < 10
+    assert rows[:2] == [["name", "value"], ["x", 7]] and rows[-1] == [8]
+    assert max(len(row) for row in rows) == 2
+
+
 # --- time and memory of a load ------------------------------------------------------------
 
 
@@ -264,3 +280,40 @@ def test_a_zip_bomb_upload_fails_fast_in_both_languages_and_the_worker_loads_the
     english = app.get(page, headers={"Authorization": token}).get_data(as_text=True)
     assert SHARED_TEXT_TH in thai and SHARED_TEXT_EN not in thai
     assert SHARED_TEXT_EN in english and SHARED_TEXT_TH not in english
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_test_worker", "clean_redis")
+@pytest.mark.parametrize(
+    ("message_en", "message_th"),
+    [
+        pytest.param(
+            "The load took longer than its budget of 1 seconds and was stopped",
+            "การนำเข้าข้อมูลใช้เวลาเกินที่กำหนดไว้ 1 วินาที จึงถูกหยุด",
+            marks=pytest.mark.ckan_config("ckanext.opendata_th.ingest.max_seconds", "1"),
+            id="time",
+        ),
+        pytest.param(
+            "Reading the file needed more than 1 MB of memory and was stopped",
+            "การอ่านไฟล์ต้องใช้หน่วยความจำเกิน 1 MB จึงถูกหยุด",
+            marks=pytest.mark.ckan_config("ckanext.opendata_th.ingest.max_memory_mb", "1"),
+            id="memory",
+        ),
+    ],
+)
+def test_a_load_past_its_configured_budget_stops_itself_with_a_bilingual_message(
+    app, tmp_path, sysadmin_with_token, message_en, message_th
+):
+    token = sysadmin_with_token["token"]
+    agency = api_post(app, "organization_create", token, name="dop", title="กรมกิจการผู้สูงอายุ")["result"]
+    dataset = api_post(app, "package_create", token, **dataset_dict(name="elderly", owner_org=agency["id"]))["result"]
+    slow = xlsx_bomb(tmp_path / "slow.xlsx", 40 * MB).read_bytes()  # within every size limit; ~10 s to read
+    resource = upload(app, token, slow, "slow.xlsx", package_id=dataset["id"], name="slow", format="XLSX")
+
+    work()
+
+    row = status.get(resource["id"])
+    assert row["state"] == status.ERROR
+    assert (row["finished_at"] - row["started_at"]).total_seconds() < 5
+    error = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]["error"]
+    assert (error["message_en"], error["message_th"]) == (message_en, message_th)

@@ -361,7 +361,12 @@ def _xlsx_sheets(path: str, limits: Limits) -> list[Sheet]:
             with open(path, "rb") as f:
                 workbook = _open_xlsx(f, limits)
                 try:
-                    yield _workbook_rows(workbook[name].iter_rows(values_only=True))
+                    sheet = workbook[name]
+                    # The sheet's <dimension> is the file's word: "A1:XFD1048576" would pad
+                    # every row to 16,384 cells and make up a million empty rows.  Without
+                    # it each row is as wide as its own last cell and gaps are empty tuples.
+                    sheet.reset_dimensions()
+                    yield _workbook_rows(sheet.iter_rows(values_only=True))
                 finally:
                     workbook.close()
 
