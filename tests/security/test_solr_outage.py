@@ -180,7 +180,10 @@ def test_pages_answer_a_503_page_and_the_api_a_bilingual_503_while_solr_is_away(
 
     searched = app.get("/api/3/action/package_search", query_string={"q": "x"})
     assert searched.status_code == 503
-    assert "ระบบค้นหา" in searched.json["error"]["message"] and "search service" in searched.json["error"]["message"]
+    message = searched.json["error"]["message"]
+    assert "ระบบค้นหา" in message and "search service" in message and "nothing was saved" not in message  # a read
+    post_search = app.post("/api/3/action/package_search", json={"q": "x"})
+    assert post_search.status_code == 503 and "nothing was saved" not in post_search.json["error"]["message"]
 
     headers = {"Authorization": token}
     refused = app.post(

@@ -37,6 +37,7 @@ from ckanext.opendata_th.api import errors
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 60
+PING_SECONDS = 5
 SOLR_AWAY = "The search service is temporarily unavailable. Please try again in a minute"
 SOLR_AWAY_WRITE = "The search service is temporarily unavailable, so nothing was saved. Please try again in a minute"
 REDIS_AWAY = "The job queue is temporarily unavailable. Please try again in a minute"
@@ -46,6 +47,7 @@ OUTAGE_TYPE = "Service Unavailable"
 # Writes whose after-commit hook queues a DataStore load (ingest) in Redis.
 QUEUEING_ACTIONS = frozenset({"resource_create", "resource_update", "resource_patch"})
 QUEUEING_ENDPOINTS = frozenset({"resource.new", "resource.edit", "dataset_resource.new", "dataset_resource.edit"})
+READ_ACTION_SUFFIXES = ("_show", "_list", "_search", "_autocomplete", "_info")
 # CKAN's action API answers search-index failures with these error types.
 SEARCH_ERROR_TYPES = frozenset({"Search Index Error", "Search Connection Error", "Search Error"})
 OUTAGE_EXCEPTIONS: tuple[type[Exception], ...] = (
@@ -65,16 +67,26 @@ def redis_available() -> bool:
 
 
 def solr_available() -> bool:
+    connection = make_connection()
+    connection.timeout = PING_SECONDS  # a hung Solr must not hold the error page for solr_timeout
     try:
-        make_connection().search(q="*:*", rows=0)
+        connection.search(q="*:*", rows=0)
     except (pysolr.SolrError, OSError):
         return False
     return True
 
 
+def _is_write() -> bool:
+    """Whether the request asks for a change (an action API read may be a POST too)."""
+    action = _action_name()
+    if action is not None:
+        return not action.endswith(READ_ACTION_SUFFIXES)
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
 def away_message() -> str | None:
     """The outage message when Solr or Redis does not answer, else None (a write says nothing was saved)."""
-    write = request.method not in ("GET", "HEAD", "OPTIONS")
+    write = _is_write()
     if not solr_available():
         return SOLR_AWAY_WRITE if write else SOLR_AWAY
     if not redis_available():
@@ -124,9 +136,9 @@ def search_errors_as_503(response: Response) -> Response:
         return response
     error_type = _error_type(response)
     if error_type in SEARCH_ERROR_TYPES and not solr_available():
-        return api_unavailable(SOLR_AWAY_WRITE if request.method == "POST" else SOLR_AWAY)
+        return api_unavailable(SOLR_AWAY_WRITE if _is_write() else SOLR_AWAY)
     if response.status_code == 500 and not redis_available():
-        return api_unavailable(REDIS_AWAY_WRITE if request.method == "POST" else REDIS_AWAY)
+        return api_unavailable(REDIS_AWAY_WRITE if _is_write() else REDIS_AWAY)
     return response
 
 
