@@ -317,3 +317,20 @@ def test_a_load_past_its_configured_budget_stops_itself_with_a_bilingual_message
     assert (row["finished_at"] - row["started_at"]).total_seconds() < 5
     error = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]["error"]
     assert (error["message_en"], error["message_th"]) == (message_en, message_th)
+
+
+@pytest.mark.ckan_config("ckan.plugins", PLUGINS)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_test_worker", "clean_redis")
+def test_a_csv_with_a_nul_byte_after_4_kb_fails_with_its_line_not_a_database_error(app, sysadmin_with_token):
+    token = sysadmin_with_token["token"]
+    agency = api_post(app, "organization_create", token, name="dop", title="กรมกิจการผู้สูงอายุ")["result"]
+    dataset = api_post(app, "package_create", token, **dataset_dict(name="elderly", owner_org=agency["id"]))["result"]
+    lines = ["จังหวัด,จำนวน"] + [f"กรุงเทพมหานคร,{i}" for i in range(1, 400)] + ["เชียงใหม่,1\x002"]
+    resource = upload(app, token, "\n".join(lines).encode(), "nul.csv", package_id=dataset["id"], name="nul")
+
+    work()
+
+    error = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]["error"]
+    assert error["message_en"] == NUL_MESSAGE % {"line": 401}
+    assert error["message_th"].startswith("บรรทัดที่ 401 ของไฟล์มีอักขระ NUL")
+    assert "CharacterNotInRepertoire" not in error["message"]
