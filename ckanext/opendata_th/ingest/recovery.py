@@ -28,6 +28,8 @@ from typing import Any
 
 import ckan.lib.redis as ckan_redis
 import click
+import psycopg2
+import redis.exceptions
 import rq
 import rq.exceptions
 from rq.job import JobStatus
@@ -147,5 +149,9 @@ def sweep() -> Sweep:
 @click.command("recover", short_help="Re-queue (once) or fail loads that a dead worker left behind")
 def recover() -> None:
     """Re-queue, once, every load whose worker died or whose queued job Redis lost; fail it the second time."""
-    done = sweep()
+    try:
+        done = sweep()
+    except (redis.exceptions.ConnectionError, psycopg2.OperationalError) as error:
+        # During an outage: the supervisor runs this again at the next start.
+        raise click.ClickException(f"cannot recover loads now, {type(error).__name__}: {error}") from error
     click.echo(f"Re-queued {len(done.requeued)} load(s), failed {len(done.failed)}.")
