@@ -193,6 +193,10 @@ def test_a_1x_frequency_without_a_2x_equivalent_stays_an_extra():
     assert normalised["extras"] == [{"key": "maintain_frequent", "value": "2 ครั้ง/เดือน"}]
 
 
+def test_a_mapped_top_level_1x_key_adds_no_empty_extras():
+    assert compat.normalised({"height_value_dataset": "1"}) == {"high_value_dataset": "1"}
+
+
 def test_normalising_twice_changes_nothing():
     record = real_record()
 

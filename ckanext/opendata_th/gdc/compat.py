@@ -94,7 +94,8 @@ def _with_legacy_keys(data: dict[str, Any]) -> dict[str, Any]:
             result.update(mapped)
         else:
             extras.append({"key": key, "value": value})
-    result["extras"] = extras
+    if extras or "extras" in data:  # an update without `extras` must not clear the stored ones
+        result["extras"] = extras
     return result
 
 

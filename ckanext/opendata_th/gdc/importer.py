@@ -211,7 +211,8 @@ def _import_dataset(run: Run, sheet: reader.Sheet, row: reader.Row, entry: dict[
         outcome = "updated"
     else:
         data.update(owner_org=run.org_id, private=True)
-        data.setdefault("allow_harvest", "false")
+        if values.cell_text(data.get("allow_harvest")) == "":  # an empty cell is no consent
+            data["allow_harvest"] = "false"
         saved = tk.get_action("package_create")(run.context(), data)
         outcome = "created"
     entry["dataset"] = saved["name"]
