@@ -126,13 +126,13 @@ def test_a_worker_that_keeps_exiting_is_restarted_with_growing_pauses_and_the_ho
     hook = shlex.join(["sh", "-c", f"echo run >> {shlex.quote(str(tmp_path / 'hooks'))}"])
     supervise("--min-delay=0.1", "--max-delay=0.8", f"--hook={hook}")
     _until(
-        "five starts",
-        lambda: len((tmp_path / "starts").read_text()) >= 5 if (tmp_path / "starts").exists() else 0,
+        "six starts",
+        lambda: len((tmp_path / "starts").read_text()) >= 6 if (tmp_path / "starts").exists() else 0,
         20,
         log,
     )
     pauses = [float(p) for p in re.findall(r"restarting in ([0-9.]+)s", log.read_text())]
-    assert pauses[:4] == [0.2, 0.4, 0.8, 0.8]  # doubling, up to --max-delay
+    assert pauses[:5] == [0.1, 0.2, 0.4, 0.8, 0.8]  # doubling from --min-delay, up to --max-delay
     assert "exited with 3" in log.read_text()
     _until("the hook ran at each start", lambda: (tmp_path / "hooks").read_text().count("run") >= 4, 10, log)
 

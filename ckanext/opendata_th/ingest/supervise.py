@@ -181,6 +181,7 @@ class Supervisor:
         deadline = time.monotonic() + seconds
         while not self.stopping and time.monotonic() < deadline:
             self._reap()
+            self._end_hung_hook()
             time.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
 
     def _watch(self, worker: subprocess.Popen[bytes]) -> None:
@@ -198,7 +199,7 @@ class Supervisor:
     def run(self) -> int:
         if not _prctl(PR_SET_CHILD_SUBREAPER, 1):
             _say(self.name, "cannot become a child subreaper; orphaned work horses will not be found")
-        delay = self.options.min_delay
+        delay: float | None = None  # the pause after the last exit; None before the first
         while not self.stopping:
             # The hook runs beside the starting worker, not before it: both
             # take the seconds CKAN needs to start, and the hook only queues.
@@ -213,7 +214,8 @@ class Supervisor:
                 break
             ran = time.monotonic() - started
             # A worker that ran a while had a working setup: start over from the shortest pause.
-            delay = self.options.min_delay if ran >= self.options.stable else min(delay * 2, self.options.max_delay)
+            quick = delay is not None and ran < self.options.stable
+            delay = min(delay * 2, self.options.max_delay) if quick and delay is not None else self.options.min_delay
             _say(self.name, f"pid {self.worker.pid} exited with {self.worker.returncode} after {ran:.1f}s")
             self._kill_orphans()
             _say(self.name, f"restarting in {delay:g}s")
