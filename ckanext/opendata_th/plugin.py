@@ -31,6 +31,7 @@ from ckanext.opendata_th.governance import auth as governance_auth
 from ckanext.opendata_th.governance import validators as governance_validators
 from ckanext.opendata_th.guard import actions as guard_actions
 from ckanext.opendata_th.guard import auth as guard_auth
+from ckanext.opendata_th.guard import helpers as guard_helpers
 from ckanext.opendata_th.harvest import actions as harvest_actions
 from ckanext.opendata_th.harvest import auth as harvest_auth
 from ckanext.opendata_th.harvest import helpers as harvest_helpers
@@ -81,7 +82,15 @@ AUTH_MODULES: list[types.ModuleType] = [
     guard_auth,
 ]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]
-HELPER_MODULES: list[types.ModuleType] = [helpers, ingest_helpers, schema_helpers, hvd_helpers, api_helpers, ui_helpers]
+HELPER_MODULES: list[types.ModuleType] = [
+    helpers,
+    ingest_helpers,
+    schema_helpers,
+    hvd_helpers,
+    api_helpers,
+    ui_helpers,
+    guard_helpers,
+]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
 

@@ -41,6 +41,7 @@ class World:
     agency: dict[str, Any]
     open_dataset: dict[str, Any]
     open_resource: str
+    open_view: str
     private_dataset: dict[str, Any]
     private_resource: str
     private_view: str
@@ -90,10 +91,15 @@ def _build(app: Any, token: str) -> World:
     }
     held = app.post("/api/3/action/resource_create", data={**form, "name": "ผู้รับ"}, headers={"Authorization": token})
     ckan_jobs.Worker(["default"]).work(burst=True)
+    open_resource = _table(app, token, open_dataset["id"])
+    open_view = api_post(
+        app, "resource_view_create", token, resource_id=open_resource, title="ตาราง", view_type="datatables_view"
+    )["result"]["id"]
     return World(
         agency=agency,
         open_dataset=open_dataset,
-        open_resource=_table(app, token, open_dataset["id"]),
+        open_resource=open_resource,
+        open_view=open_view,
         private_dataset=private_dataset,
         private_resource=private_resource,
         private_view=private_view,
@@ -118,6 +124,10 @@ def world(app: Any, reset_db: Any, migrate_db_for: Any, reset_index: Any, reset_
 
 Request = tuple[str, str, dict[str, Any]]
 
+# What the preview's script posts for one page of rows.
+_DRAW = {"draw": "1", "start": "0", "length": "10", "search[value]": "", "order[0][column]": "0",
+         "order[0][dir]": "asc", "columns[0][data]": "_id", "columns[0][searchable]": "true"}  # fmt: skip
+
 
 def get(path: str, **kwargs: Any) -> Request:
     return ("GET", path, kwargs)
@@ -137,6 +147,10 @@ CASES: dict[str, Callable[[World], Request]] = {
     "agency page 10^12": lambda w: get(f"/organization/{w.agency['name']}?page=1000000000000"),
     "tag autocomplete NUL": lambda w: get("/api/2/util/tag/autocomplete?incomplete=%00"),
     "gdc export of a NUL agency": lambda w: get("/organization/%00/gdc-export.xlsx"),
+    "records of _table_metadata": lambda w: get("/api/opendata/v1/resources/_table_metadata/records"),
+    "hvd compliance of a dict id": lambda w: action("opendata_th_hvd_compliance", {"id": {"a": 1}}),
+    "catalog with a Solr function query": lambda w: get("/catalog.jsonld?fq={!frange l=0}sum(1,1)"),
+    "catalog in an unknown format": lambda w: get("/catalog.foo"),
     # CKAN and other extensions, reached through the catalogue
     "package_search nested 100,000 levels": lambda w: action("package_search", '{"q": ' + DEEP + "}"),
     "datastore_search nested 100,000 levels": lambda w: action(
@@ -155,6 +169,24 @@ CASES: dict[str, Callable[[World], Request]] = {
         "/api/2/util/dataset/autocomplete?incomplete=a&limit=" + "1" + "0" * 12
     ),
     "harvest NUL": lambda w: get("/harvest/%00"),
+    "datastore_search on _table_metadata": lambda w: action("datastore_search", {"resource_id": "_table_metadata"}),
+    "dump in a path format": lambda w: get(f"/datastore/dump/{w.open_resource}?format=../../x"),
+    "dump as xlsx": lambda w: get(f"/datastore/dump/{w.open_resource}?format=xlsx"),
+    "anonymous package_collaborator_list": lambda w: action("package_collaborator_list", {"id": w.open_dataset["id"]}),
+    "anonymous package_collaborator_list of a hidden dataset": lambda w: action(
+        "package_collaborator_list", {"id": w.private_dataset["id"]}
+    ),
+    "rows of a private view": lambda w: ("POST", f"/datatables/ajax/{w.private_view}", {"data": _DRAW}),
+    "rows of an unknown view": lambda w: ("POST", "/datatables/ajax/no-such-view", {"data": _DRAW}),
+    "filtered download without visible": lambda w: (
+        "POST",
+        f"/datatables/filtered-download/{w.open_view}",
+        {"data": {"params": json.dumps({"search": {"value": ""}}), "format": "csv"}},
+    ),
+    "changes of a hidden dataset": lambda w: get(
+        "/dataset/changes_multiple",
+        query_string={"new_id": w.private_activities[0], "old_id": w.private_activities[-1]},
+    ),
 }
 
 
@@ -179,3 +211,15 @@ def _visitor_csrf_token(app: Any, world: World) -> str:
     html = app.get(f"/dataset/{world.open_dataset['name']}").get_data(as_text=True)
     marker = 'name="_csrf_token" content="'
     return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_a_held_tables_resource_page_opens_for_visitors(app: Any, world: World) -> None:
+    """The page of a resource the PDPA guard holds shows its metadata; only the table is withheld."""
+    response = app.get(f"/dataset/{world.held_dataset['name']}/resource/{world.held_resource}")
+
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, f"{response.status_code}: {text[:800]}"
+    assert "ผู้รับ" in text
+    assert _citizen_id("110170020340") not in text
+    for leak in LEAKS:
+        assert leak not in text, leak

@@ -158,7 +158,26 @@ def hiding(find: Finder, unknown: Unknown) -> Callable[[ChainedAction], ChainedA
     return decorate
 
 
-# DataStore search is chained by the ingest room (Thai words); it applies this to its chain.
-hiding_datastore_search = hiding(
-    resource_named("resource_id"), not_found('Resource "{0}" was not found.', key="resource_id")
-)
+def _no_internal_tables(chained: ChainedAction) -> ChainedAction:
+    """`datastore_search` on the DataStore's own tables (``_table_metadata``) answers "not found".
+
+    CKAN lets anyone search the tables in ``ckan.datastore.public_table_search``
+    with no auth call: ``_table_metadata`` lists every table by name, so it
+    would hand out the resource ids of classified datasets (and, with CKAN's
+    auth audit on, the call ends in a 500).  The message does not echo the name.
+    """
+
+    @functools.wraps(chained)
+    def wrapped(next_action: Any, context: Context, data_dict: DataDict) -> Any:
+        resource_id = (data_dict or {}).get("resource_id")
+        if isinstance(resource_id, str) and resource_id in tk.config.get("ckan.datastore.public_table_search"):
+            raise tk.ObjectNotFound(tk._("Resource was not found."))
+        return chained(next_action, context, data_dict)
+
+    return wrapped
+
+
+def hiding_datastore_search(chained: ChainedAction) -> ChainedAction:
+    """DataStore search is chained by the ingest room (Thai words); it applies this to its chain."""
+    hidden = hiding(resource_named("resource_id"), not_found('Resource "{0}" was not found.', key="resource_id"))
+    return _no_internal_tables(hidden(chained))

@@ -4,6 +4,8 @@
   off for a whole view, for the whole process, after one token request).
 - `datastore`: CKAN's DataStore alias lookup without its race under
   concurrent requests (500 "cursor already closed").
+- `views`: other extensions' views (DCAT catalogue, data preview, activity
+  changes) answer their refusals and malformed input with a 4xx, not a 500.
 - `inputs`: hostile input (NUL bytes, lone surrogates, deeply nested JSON,
   absurd paging numbers, unknown formats) answers a clear 400 before a view,
   the database or Solr sees it.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ckanext.opendata_th.guard import csrf, datastore, inputs
+from ckanext.opendata_th.guard import csrf, datastore, inputs, views
 
 
 def install(app: Flask) -> None:
@@ -26,5 +28,6 @@ def install(app: Flask) -> None:
     Flask-WTF's `csrf_protect`, whose exemptions `csrf.recheck` corrects.
     """
     datastore.install()
+    views.install(app)
     app.before_request(inputs.reject_hostile_input)
     app.before_request(csrf.recheck)

@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
 from ckanext.opendata_th.hvd import compliance, report
+from ckanext.opendata_th.lib.i18n import bilingual
 
 __all__ = ["opendata_th_hvd_compliance", "opendata_th_hvd_report"]
 
@@ -19,8 +20,12 @@ def opendata_th_hvd_compliance(context: Context, data_dict: DataDict) -> dict[st
     :param id: the dataset's id or name
     :returns: ``{id, name, high_value_dataset, compliant, rules: [{rule, title, passed, reason}]}``
     """
+    dataset_id = data_dict.get("id")
+    if not isinstance(dataset_id, str) or not dataset_id.strip():
+        # an object or a list would reach package_show's database lookup and fail there (a 500)
+        raise tk.ValidationError({"id": [bilingual("Give the dataset's id or name as text")]})
     tk.check_access("opendata_th_hvd_compliance", context, data_dict)
-    dataset = tk.get_action("package_show")(dict(context), {"id": tk.get_or_bust(data_dict, "id")})
+    dataset = tk.get_action("package_show")(dict(context), {"id": dataset_id})
     return compliance.report(dataset)
 
 
