@@ -106,7 +106,8 @@ start_harvest_consumers() {
     for stage in gather fetch; do
         pid_alive "harvest-$stage" && continue
         say "Starting the harvest $stage consumer"
-        start_supervised "harvest-$stage" --min-delay 2 -- "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer"
+        # An idle consumer exits after each 5s read timeout: a run of 5s is a healthy one.
+        start_supervised "harvest-$stage" --min-delay 2 --stable 5 -- "$CKAN" -c "$CKAN_INI" harvester "$stage-consumer"
     done
     start_harvest_scheduler
 }
