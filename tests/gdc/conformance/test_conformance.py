@@ -333,3 +333,40 @@ def test_a_record_gd_catalog_refuses_is_refused_by_all_three_paths_in_thai_and_e
             problems.append(f"{case.key} harvest: stored={outcome.stored is not None}, reasons {outcome.reasons}")
     assert run["counts"]["created"] == 0, run
     assert not problems, "\n".join(problems)
+
+
+def test_package_update_and_patch_take_gd_catalog_records_and_values_as_create_does(central: Central, app: Any):
+    problems = []
+    created = through_api(app, central, CASES)
+    for case in CASES:
+        name = case.record["name"] + SUFFIX["api"]
+        before = created[case.key].stored
+        if before is None:
+            problems.append(f"{case.key} refused by package_create: {created[case.key].reasons[:300]}")
+            continue
+        update = {**_as_posted(case.record, name, central.org["id"]), "id": before["id"]}
+        response = app.post(
+            "/api/3/action/package_update", json=update, headers={"Authorization": central.member["token"]}
+        )
+        after = central_show(name)
+        if not response.json.get("success"):
+            problems.append(f"{case.key} refused by package_update: {response.json.get('error')}")
+        elif stored_codes(after, case.data_type) != stored_codes(before, case.data_type):
+            problems.append(f"{case.key} package_update changed: {_differences(after, before)}")
+        patch = {"id": before["id"], "update_frequency_unit": "ไตรมาส", "data_format": ["CSV", "JSON"]}
+        response = app.post(
+            "/api/3/action/package_patch", json=patch, headers={"Authorization": central.member["token"]}
+        )
+        patched = central_show(name)
+        wanted = {
+            **stored_codes(after, case.data_type),
+            "update_frequency_unit": "quarter",
+            "data_format": ["csv", "json"],
+        }
+        if not response.json.get("success"):
+            problems.append(f"{case.key} refused by package_patch: {response.json.get('error')}")
+        elif stored_codes(patched, case.data_type) != wanted:
+            problems.append(
+                f"{case.key} package_patch stored: {_differences(stored_codes(patched, case.data_type), wanted)}"
+            )
+    assert not problems, "\n".join(problems)
