@@ -82,6 +82,11 @@ def test_thai_display_values_become_codes(gd_catalog: str, central: Central, app
     assert status["counts"]["created"] == 2 and status["counts"]["failed"] == 1, status
     assert [error["source_identifier"] for error in status["record_errors"]] == [BROKEN_ID]
     assert "valid JSON" in status["record_errors"][0]["message"]
+    # the failure, the uploaded file left at the source and the inventory entry are each reported
+    reported = {entry["source_identifier"]: entry for entry in central.status(source["id"])["reported"]}
+    assert reported[BROKEN_ID]["outcome"] == "failed" and "valid JSON" in reported[BROKEN_ID]["notes"][0]["why"]
+    assert [note["code"] for note in reported[RECORDS[0]["id"]]["notes"]] == ["upload_kept_remote"]
+    assert [note["code"] for note in reported[RECORDS[1]["id"]]["notes"]] == ["metadata_only"]
     public = central_show("population-by-province")
     assert (public["data_type"], public["data_category"], public["data_classification"]) == (
         "statistical",

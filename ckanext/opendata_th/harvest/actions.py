@@ -51,7 +51,11 @@ def opendata_th_harvest_status(context: Context, data_dict: DataDict) -> dict[st
     :returns: ``{source_id, title, url, type, last_run: {status, created, finished,
         counts: {created, updated, downgraded, withdrawn, unchanged, skipped, duplicate, failed},
         source_error, gather_errors, record_errors: [{source_identifier, stage, message}]} | None,
-        datasets: {full, metadata_only}}``
+        datasets: {full, metadata_only},
+        reported: [{source_identifier, remote_name, outcome, job_id,
+        notes: [{code, values, what, why}]}]}``: every record whose latest harvest
+        did not import it, or imported it differently from the source; ``what``
+        and ``why`` are in Thai and English
     """
     tk.check_access("opendata_th_harvest_status", context, data_dict)
     source = HarvestSource.get(str(tk.get_or_bust(data_dict, "id")))

@@ -6,12 +6,17 @@ gather: one cheap listing of the source (ids and metadata_modified) against
         queued for withdrawal.  A source that is down or malformed gives a
         gather error and nothing in the catalogue changes.
 fetch:  package_show for the record (the token goes in the header only).
-import: GD Catalog values -> codes (`mapping`), then `governance.harvest_scope`
-        decides: full (with resources, public), metadata_only (no resources
-        or links, private to the agency) or none (withdrawn if it was here).
-        The central dataset belongs to the source's agency.  A record that
-        duplicates a dataset already in the catalogue is flagged, not saved.
-Every outcome is kept on the harvest object for status and provenance.
+import: GD Catalog values -> codes (`mapping`), then governance's
+        `remote_decision` decides: full (with resources, public),
+        metadata_only (no resources or links, private to the agency) or none
+        (withdrawn if it was here).  A record without a classification is
+        judged by the level its category defaults to, so a public GD Catalog
+        2.1 record stays public.  The central dataset belongs to the source's
+        agency.  A record that duplicates a dataset already in the catalogue
+        is flagged, not saved.
+Every outcome is kept on the harvest object for status and provenance, and
+every record not imported or imported differently from the source gets
+`notes` saying what happened and why (status page and job report).
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from ckan.lib import search
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
-from ckanext.opendata_th import governance
-from ckanext.opendata_th.harvest import duplicates, mapping, records, sourceconfig, stagecontext, withdrawal
+from ckanext.opendata_th.gdc import template
+from ckanext.opendata_th.governance import harvest as governance
+from ckanext.opendata_th.governance import rules
+from ckanext.opendata_th.harvest import duplicates, mapping, notes, records, sourceconfig, stagecontext, withdrawal
 from ckanext.opendata_th.harvest.remote import NotAvailable, Remote, RemoteError
 from ckanext.opendata_th.lib.i18n import bilingual
 
@@ -47,22 +54,23 @@ def _errors_text(error: tk.ValidationError) -> str:
     return " | ".join(parts) or str(error)
 
 
-def _storable(remote: dict[str, Any]) -> dict[str, Any]:
-    """What a harvest object may keep of the agency's record: no more than governance lets in.
+def _storable(remote: dict[str, Any]) -> tuple[dict[str, Any], governance.RemoteDecision]:
+    """What a harvest object may keep of the agency's record (no more than governance lets in), and why.
 
     ckanext-harvest serves stored objects through its API and pages, so a
-    record the central catalogue may not take is kept as its id alone, and a
-    metadata-only one without the fields governance leaves out (data links).
+    record the central catalogue may not take is kept as its id alone, and a metadata-only one without the
+    fields governance leaves out (data links).
     """
     mapped = mapping.central_dict(remote)
-    record = governance.harvest_record(mapped)
+    decision = governance.remote_decision(mapped, public_at_source=not rules.as_bool(remote.get("private")))
+    record = governance.harvest_record(mapped, decision.scope)
     if record is None:
         refused: dict[str, Any] = {"id": remote.get("id"), "state": "deleted"}
-        if governance.is_classified(mapped):
+        if decision.classification in governance.CLASSIFIED:
             refused["classified"] = True  # the import purges what the catalogue held of it
-        return refused
+        return refused, decision
     left_out = set(mapped) - set(record)
-    return {key: value for key, value in remote.items() if key not in left_out}
+    return {key: value for key, value in remote.items() if key not in left_out}, decision
 
 
 class OpendataThCkanHarvester(HarvesterBase):
@@ -142,7 +150,11 @@ class OpendataThCkanHarvester(HarvesterBase):
             records.set_extra(harvest_object, records.OUTCOME, "failed")
             harvest_object.save()
             return False
-        stored = _storable(dataset)
+        stored, decision = _storable(dataset)
+        if stored.get("state") == "deleted":  # refused: the reason is known only here, from the full record
+            # its name only in the notes (who may see the status), and not even that when classified
+            name = None if stored.get("classified") else str(dataset.get("name") or "") or None
+            notes.keep(harvest_object, notes.decision_notes(decision), name)
         if stored.get("name"):  # a record the catalogue may not hold is not even named
             records.set_extra(harvest_object, records.ORIGINAL_URL, remote.dataset_url(str(stored["name"])))
         harvest_object.content = json.dumps(stored)
@@ -194,6 +206,7 @@ class OpendataThCkanHarvester(HarvesterBase):
         source = harvest_object.source
         existing = records.central_package(source.id, harvest_object.guid)
         if records.extra_value(harvest_object, records.ACTION) == "delete":
+            notes.keep(harvest_object, [notes.Note("gone")], existing.name if existing is not None else None)
             return self._withdraw(harvest_object, existing)
         try:
             remote = json.loads(harvest_object.content or "")
@@ -202,11 +215,14 @@ class OpendataThCkanHarvester(HarvesterBase):
         if not isinstance(remote, dict):
             raise tk.ValidationError({"content": [bilingual("The record is not a JSON object")]})
         if remote.get("type") not in (None, "", "dataset"):
+            notes.keep(harvest_object, [notes.Note("not_dataset", {"type": str(remote["type"])})], remote.get("name"))
             return self._withdraw(harvest_object, existing)
         data = mapping.central_dict(remote)
-        scope = governance.harvest_scope(data)
-        record = governance.harvest_record(data)
+        decision = governance.remote_decision(data, public_at_source=not rules.as_bool(remote.get("private")))
+        record = governance.harvest_record(data, decision.scope)
         if record is None:
+            if not notes.stored(harvest_object):  # the fetch stage kept the reason it saw in the full record
+                notes.keep(harvest_object, notes.decision_notes(decision))
             return self._withdraw(harvest_object, existing, classified=bool(remote.get("classified")))
         owner_org = model.Package.get(source.id).owner_org if model.Package.get(source.id) else None
         duplicate = duplicates.find(
@@ -216,7 +232,18 @@ class OpendataThCkanHarvester(HarvesterBase):
             self._save_object_error(duplicate.message(harvest_object.guid), harvest_object, "Import")
             records.set_extra(harvest_object, records.DUPLICATE_OF, duplicate.package_id)
             return "duplicate"
-        return self._save(harvest_object, existing, record, scope, owner_org, str(remote.get("name") or ""))
+        outcome, saved = self._save(
+            harvest_object, existing, record, decision.scope, owner_org, str(remote.get("name") or "")
+        )
+        known = [field["field_name"] for field in template.dataset_fields()]
+        notes.keep(
+            harvest_object,
+            notes.decision_notes(decision)
+            + notes.classification_note(decision, saved.get(rules.CLASSIFICATION))
+            + notes.mapping_notes(remote, record, known),
+            str(remote.get("name") or "") or None,
+        )
+        return outcome
 
     def _save(
         self,
@@ -226,7 +253,7 @@ class OpendataThCkanHarvester(HarvesterBase):
         scope: str,
         owner_org: str | None,
         remote_name: str,
-    ) -> str:
+    ) -> tuple[str, dict[str, Any]]:
         data = dict(record, owner_org=owner_org, private=scope != "full")
         # What governance left out of a metadata-only record is cleared, not kept from an earlier full harvest.
         for key, empty in (("resources", []), ("url", "")):
@@ -235,25 +262,27 @@ class OpendataThCkanHarvester(HarvesterBase):
         if existing is not None:
             was_full = existing.state == "active" and not existing.private
             data.update(id=existing.id, name=existing.name, state="active")
-            tk.get_action("package_update")(self._context(), data)
+            saved = tk.get_action("package_update")(self._context(), data)
             outcome = "downgraded" if was_full and scope != "full" else "updated"
         else:
             data["name"] = self._gen_new_name(remote_name or str(record.get("title") or ""))
-            created = tk.get_action("package_create")(self._context(), data)
-            existing = model.Package.get(created["id"])
+            saved = tk.get_action("package_create")(self._context(), data)
+            existing = model.Package.get(saved["id"])
             outcome = "created"
         self._make_current(harvest_object, existing.id, current=True)
         if scope == "metadata_only":
             # Governance labels an inventory entry by its current harvest object, which exists only now.
             search.rebuild(existing.id)
-        return outcome
+        return outcome, saved
 
     def _withdraw(self, harvest_object: HarvestObject, existing: model.Package | None, classified: bool = False) -> str:
         """Soft delete or purge (`withdrawal.mode`); a purge also clears what an earlier soft delete left."""
         if existing is None:
             return "skipped"
         if withdrawal.mode(classified) == "purge":
-            withdrawal.purge(harvest_object.harvest_source_id, harvest_object.guid, existing.id, self._context())
+            withdrawal.purge(
+                harvest_object.harvest_source_id, harvest_object.guid, existing.id, self._context(), harvest_object.id
+            )
             return "withdrawn"
         if existing.state != "active":
             return "skipped"

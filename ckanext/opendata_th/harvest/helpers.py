@@ -6,12 +6,13 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.harvest import records, status
+from ckanext.opendata_th.harvest import notes, records, status
 
 __all__ = [
     "opendata_th_harvest_count_labels",
     "opendata_th_harvest_duplicates",
     "opendata_th_harvest_job_status_label",
+    "opendata_th_harvest_note_text",
     "opendata_th_harvest_provenance",
 ]
 
@@ -46,3 +47,14 @@ def opendata_th_harvest_job_status_label(job_status: str | None) -> str:
     """A harvest job's status (ckanext-harvest: New, Running, Finished) in the reader's language."""
     labels = {"New": tk._("Waiting to start"), "Running": tk._("Running"), "Finished": tk._("Finished")}
     return labels.get(job_status or "", job_status or "-")
+
+
+def opendata_th_harvest_note_text(note: dict[str, Any]) -> tuple[str, str]:
+    """(what happened, why) of a status note in the reader's language.
+
+    A failure's reason is the error it was refused with, kept in both languages.
+    """
+    code = str(note.get("code") or "")
+    if code in notes.MESSAGES:
+        return notes.Note(code, dict(note.get("values") or {})).text(tk._)
+    return tk._("Not imported"), str(note.get("why") or "")

@@ -3,7 +3,8 @@
 ckanext-harvest keeps one `harvest_object` per record per run; ours carry
 extras: `outcome` (created / updated / downgraded / withdrawn / unchanged /
 skipped / duplicate / failed), `source_modified` (the record's
-metadata_modified at the source), `original_url`, `duplicate_of`.
+metadata_modified at the source), `original_url`, `duplicate_of`, and
+`notes` / `remote_name` when the record was not imported as it is (`notes`).
 """
 
 from __future__ import annotations

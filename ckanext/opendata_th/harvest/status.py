@@ -1,14 +1,23 @@
-"""A harvest source's status: its last run with counts, and the error report."""
+"""A harvest source's status: its last run with counts, the error report, and what was not taken as it is.
+
+`reported` lists every remote record whose latest harvest did not import
+it, or imported it differently from the source (`notes`), with what
+happened and why: a record is never left out or changed in silence.  It
+follows each record's latest processed object, so a record refused once
+stays listed while later runs leave it unchanged at the source.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+import sqlalchemy as sa
 from ckan import model
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError, HarvestSource
 
-from ckanext.opendata_th.harvest import records
+from ckanext.opendata_th.harvest import notes, records
+from ckanext.opendata_th.lib.i18n import bilingual
 
 COUNTED = ("created", "updated", "downgraded", "withdrawn", "unchanged", "skipped", "duplicate", "failed")
 MAX_ERRORS = 100
@@ -44,7 +53,7 @@ def _object_errors(job: HarvestJob) -> list[dict[str, Any]]:
     rows = (
         model.Session.query(HarvestObject.guid, HarvestObjectError.stage, HarvestObjectError.message)
         .join(HarvestObjectError, HarvestObjectError.harvest_object_id == HarvestObject.id)
-        .filter(HarvestObject.harvest_job_id == job.id)
+        .filter(HarvestObject.harvest_job_id == job.id, HarvestObjectError.stage != notes.STAGE)
         .order_by(HarvestObject.guid)
         .limit(MAX_ERRORS)
     )
@@ -54,6 +63,62 @@ def _object_errors(job: HarvestJob) -> list[dict[str, Any]]:
 def _gather_errors(job: HarvestJob) -> list[str]:
     rows = model.Session.query(HarvestGatherError.message).filter(HarvestGatherError.harvest_job_id == job.id)
     return [message for (message,) in rows]
+
+
+NOT_IMPORTED = ("failed", "duplicate")  # outcomes whose reason is the object's error, not a note
+
+
+def _latest_reported(source_id: str) -> list[HarvestObject]:
+    """Each record's latest processed object, where it has notes or was not imported for an error."""
+    latest = (
+        model.Session.query(HarvestObject.id)
+        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.state.in_(("COMPLETE", "ERROR")))
+        .distinct(HarvestObject.guid)
+        .order_by(HarvestObject.guid, HarvestObject.gathered.desc())
+        .subquery()
+    )
+    flagged = (
+        model.Session.query(records.HarvestObjectExtra.harvest_object_id)
+        .filter(
+            (records.HarvestObjectExtra.key == notes.NOTES)
+            | ((records.HarvestObjectExtra.key == records.OUTCOME) & records.HarvestObjectExtra.value.in_(NOT_IMPORTED))
+        )
+        .subquery()
+    )
+    return (
+        model.Session.query(HarvestObject)
+        .filter(
+            HarvestObject.id.in_(sa.select(latest.c.id)), HarvestObject.id.in_(sa.select(flagged.c.harvest_object_id))
+        )
+        .order_by(HarvestObject.guid)
+        .limit(MAX_ERRORS)
+        .all()
+    )
+
+
+def _entry(obj: HarvestObject) -> dict[str, Any]:
+    """One reported record: its ids, outcome, and each note in both languages (code and values for pages)."""
+    items: list[dict[str, Any]] = []
+    for note in notes.stored(obj):
+        what, why = note.bilingual()
+        items.append({"code": note.code, "values": note.values, "what": what, "why": why})
+    outcome = records.extra_value(obj, records.OUTCOME)
+    if outcome in NOT_IMPORTED:
+        for error in obj.errors:
+            if error.stage != notes.STAGE:
+                items.append({"code": outcome, "values": {}, "what": bilingual("Not imported"), "why": error.message})
+    return {
+        "source_identifier": obj.guid,
+        "remote_name": notes.remote_name(obj),
+        "outcome": outcome,
+        "job_id": obj.harvest_job_id,
+        "notes": items,
+    }
+
+
+def reported(source_id: str) -> list[dict[str, Any]]:
+    """Every record not imported, or imported differently from the source, at its latest harvest."""
+    return [_entry(obj) for obj in _latest_reported(source_id)]
 
 
 def _held(source_id: str) -> dict[str, int]:
@@ -92,4 +157,5 @@ def source_status(source: HarvestSource) -> dict[str, Any]:
         "type": source.type,
         "last_run": last_run,
         "datasets": _held(source.id),
+        "reported": reported(source.id),
     }

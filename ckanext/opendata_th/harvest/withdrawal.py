@@ -18,15 +18,17 @@ from typing import Literal
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
 
-from ckanext.opendata_th.harvest import records
+from ckanext.opendata_th.harvest import notes, records
 
 WithdrawMode = Literal["delete", "purge"]
 MODE_OPTION = "ckanext.opendata_th.harvest.withdraw"
 CLASSIFIED_MODE_OPTION = "ckanext.opendata_th.harvest.withdraw_classified"
 # A harvest object's extras that name the dataset at its source.
-_NAMING_EXTRAS = (records.ORIGINAL_URL,)
+_NAMING_EXTRAS = (records.ORIGINAL_URL, notes.REMOTE_NAME)
+# Notes and errors of earlier runs quote the record (its name, values, resource URLs).
+_QUOTING_EXTRAS = (notes.NOTES,)
 
 
 def mode(classified: bool) -> WithdrawMode:
@@ -40,8 +42,13 @@ def stub(guid: str) -> str:
     return json.dumps({"id": guid, "state": "deleted"})
 
 
-def _scrub_objects(source_id: str, guid: str, package_id: str) -> None:
-    """Every harvest object of the record (or of the dataset) keeps its identifier only and no dataset."""
+def _scrub_objects(source_id: str, guid: str, package_id: str, current_id: str | None) -> None:
+    """Every harvest object of the record (or of the dataset) keeps its identifier only and no dataset.
+
+    The current object (`current_id`, the run that found the record
+    classified) keeps its notes: they say why it is gone and quote nothing
+    of it but its category and classification.
+    """
     objects = (
         model.Session.query(HarvestObject)
         .filter(
@@ -60,6 +67,14 @@ def _scrub_objects(source_id: str, guid: str, package_id: str) -> None:
         model.Session.query(HarvestObjectExtra).filter(
             HarvestObjectExtra.harvest_object_id.in_(object_ids), HarvestObjectExtra.key.in_(_NAMING_EXTRAS)
         ).delete(synchronize_session=False)
+    earlier = [object_id for object_id in object_ids if object_id != current_id]
+    if earlier:
+        model.Session.query(HarvestObjectExtra).filter(
+            HarvestObjectExtra.harvest_object_id.in_(earlier), HarvestObjectExtra.key.in_(_QUOTING_EXTRAS)
+        ).delete(synchronize_session=False)
+        model.Session.query(HarvestObjectError).filter(HarvestObjectError.harvest_object_id.in_(earlier)).delete(
+            synchronize_session=False
+        )
 
 
 def _purge_activities(package_id: str) -> None:
@@ -71,13 +86,15 @@ def _purge_activities(package_id: str) -> None:
     model.Session.query(Activity).filter(Activity.object_id == package_id).delete(synchronize_session=False)
 
 
-def purge(source_id: str, guid: str, package_id: str, context: dict[str, object]) -> None:
+def purge(
+    source_id: str, guid: str, package_id: str, context: dict[str, object], current_id: str | None = None
+) -> None:
     """dataset_purge, after the harvest tables and the activity stream let go of the dataset.
 
     dataset_purge ends the database session: objects loaded before are
     detached afterwards (CKAN keeps their loaded values).
     """
-    _scrub_objects(source_id, guid, package_id)
+    _scrub_objects(source_id, guid, package_id, current_id)
     _purge_activities(package_id)
     model.Session.commit()  # the foreign keys to the dataset are gone before it is
     tk.get_action("dataset_purge")(dict(context), {"id": package_id})
