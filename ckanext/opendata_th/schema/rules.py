@@ -9,9 +9,10 @@ The schema declares them; nothing here names a field:
   out (`schema/applicable.py`).  Resource fields follow their dataset's
   data_type.
 - a field with a `vocabulary` whose choice `other` is picked should have its
-  `<field>_other` companion (a recommendation, `schema/recommendations.py`:
-  GD Catalog requires none); when `other` is not picked the companion is
-  dropped.
+  `<field>_other` companion: a recommendation for datasets
+  (`schema/recommendations.py`: GD Catalog requires none), required for
+  agencies (organization schema); when `other` is not picked the companion
+  is dropped.
 - `year_range: first` / `year_range: last` - first year <= last year.
 - `bbox: west|east|south|north` on four coordinate fields and
   `bbox: geojson` on the field that receives the GeoJSON polygon, computed
@@ -41,6 +42,7 @@ __all__ = ["FieldRule", "TypeRules"]
 
 # English msgids; bilingual() adds the Thai from i18n/th/.../parts/schema.po.
 MISSING = "Missing value"
+OTHER_REQUIRED = 'Describe the other value: required when "Other" is chosen'
 YEARS_REVERSED = "The first year (%(first)s) is after the last year (%(last)s)"
 WEST_EAST = "The west bound (%(west)s) must not be east of the east bound (%(east)s)"
 SOUTH_NORTH = "The south bound (%(south)s) must not be north of the north bound (%(north)s)"
@@ -80,6 +82,8 @@ class _Group:
     """The fields of the dataset or of its resources, and where they sit in the data."""
 
     rules: tuple[FieldRule, ...]
+    # Agencies are this catalogue's own records, not GD Catalog's: their "other" needs its text.
+    other_required: bool = False
 
     def by_name(self) -> dict[str, FieldRule]:
         return {rule.name: rule for rule in self.rules}
@@ -90,7 +94,7 @@ class _Group:
         for rule in self.rules:
             companion = named.get(f"{rule.name}_other")
             if rule.vocabulary and companion and rule.applies_to(data_type):
-                check.drop_unused_other(rule, companion)
+                check.other_companion(rule, companion, required=self.other_required)
         check.year_range([rule for rule in self.rules if rule.year_range])
         check.bbox([rule for rule in self.rules if rule.bbox])
 
@@ -111,11 +115,17 @@ class _Check:
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(self.key(name), []).append(message)
 
-    def drop_unused_other(self, rule: FieldRule, companion: FieldRule) -> None:
-        """ "Other" not chosen: its description is dropped (a missing one is only a recommendation)."""
+    def other_companion(self, rule: FieldRule, companion: FieldRule, required: bool) -> None:
+        """Drop the description of an "other" not chosen; a missing one is an error only if `required`.
+
+        Agencies require it; for datasets it is a recommendation (schema/recommendations.py).
+        """
         assert rule.vocabulary
         codes, _unknown = values.to_codes(rule.vocabulary, self.value(rule.name))
-        if OTHER not in codes and not values.is_empty(self.value(companion.name)):
+        if OTHER in codes:
+            if required and values.is_empty(self.value(companion.name)):
+                self.error(companion.name, bilingual(OTHER_REQUIRED))
+        elif not values.is_empty(self.value(companion.name)):
             self.data[self.key(companion.name)] = missing
 
     def year_range(self, rules: Iterable[FieldRule]) -> None:
@@ -165,7 +175,10 @@ class TypeRules:
         # `fields` in group and organization schemas
         dataset_fields = schema.get("dataset_fields") or schema.get("fields") or []
         return cls(
-            dataset=_Group(tuple(FieldRule.from_field(field) for field in dataset_fields)),
+            dataset=_Group(
+                tuple(FieldRule.from_field(field) for field in dataset_fields),
+                other_required="dataset_fields" not in schema,
+            ),
             resource=_Group(tuple(FieldRule.from_field(field) for field in schema.get("resource_fields", []))),
             # Tags arrive as `tags` (API) or `tag_string` (form), so "required"
             # on tag_string means "at least one tag either way".
