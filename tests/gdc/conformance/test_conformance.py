@@ -370,3 +370,34 @@ def test_package_update_and_patch_take_gd_catalog_records_and_values_as_create_d
                 f"{case.key} package_patch stored: {_differences(stored_codes(patched, case.data_type), wanted)}"
             )
     assert not problems, "\n".join(problems)
+
+
+def test_a_value_outside_a_list_is_refused_by_the_api_and_kept_as_other_by_spreadsheet_and_harvest(
+    gd_catalog: str,
+    central: Central,
+    app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # GD Catalog's API refuses an objective outside its list; its spreadsheet importer keeps
+    # the text as อื่นๆ with <field>_other, and so do this catalogue's importer and harvester.
+    base = next(case for case in CASES if case.key == "record-2.1-minimal")
+    record = {**copy.deepcopy(base.record), "objective": ["พันธกิจหน่วยงาน", "แผนพัฒนาจังหวัดลำปาง"]}
+    case = dataclasses.replace(base, key="outside-list", record=record)
+
+    response = app.post(
+        "/api/3/action/package_create",
+        json=_as_posted(record, record["name"] + SUFFIX["api"], central.org["id"]),
+        headers={"Authorization": central.member["token"]},
+    )
+    assert response.status_code == 409
+    reason = " ".join(map(str, response.json["error"].get("objective") or []))
+    assert "แผนพัฒนาจังหวัดลำปาง" in reason and _in_thai_and_english(reason), response.json["error"]
+
+    kept = {
+        "spreadsheet": through_spreadsheet(central, [case])["outside-list"],
+        "harvest": through_harvest(gd_catalog, central, monkeypatch, [case])[0]["outside-list"],
+    }
+    for path, outcome in kept.items():
+        assert outcome.stored is not None, (path, outcome.reasons)
+        assert sorted(outcome.stored["objective"]) == ["agency_mission", "other"], path
+        assert outcome.stored["objective_other"] == "แผนพัฒนาจังหวัดลำปาง", path
