@@ -177,3 +177,37 @@ def test_dataset_suggestions_name_no_hidden_dataset(app, agency, classified):
 def _auth(agency: Agency, who: str) -> dict[str, str]:
     token = agency.token(who)
     return {"Authorization": token} if token else {}
+
+
+WRITES = {
+    "package_patch": lambda ids: {"id": ids["dataset"], "notes": "x"},
+    "package_delete": lambda ids: {"id": ids["dataset"]},
+    "resource_create": lambda ids: {"package_id": ids["dataset"], "name": "x", "url": "https://example.org/x.csv"},
+    "resource_patch": lambda ids: {"id": ids["resource"], "name": "x"},
+    "resource_delete": lambda ids: {"id": ids["resource"]},
+    "package_collaborator_list": lambda ids: {"id": ids["dataset"]},
+}
+
+
+def _write(app: Any, agency: Agency, who: str, action: str, ids: dict[str, str]) -> tuple[int, str]:
+    token = agency.token(who)
+    response = app.post(
+        f"/api/3/action/{action}", json=WRITES[action](ids), headers={"Authorization": token} if token else {}
+    )
+    text = response.get_data(as_text=True)
+    for key, value in ids.items():
+        text = text.replace(value, f"<{key}>")
+    return response.status_code, text
+
+
+@pytest.mark.parametrize("who", CALLERS)
+@pytest.mark.parametrize("action", WRITES)
+def test_a_write_on_a_classified_id_answers_like_an_unknown_one(app, agency, classified, action, who):
+    seen = _write(app, agency, who, action, classified)
+    unknown = _write(app, agency, who, action, _unknown())
+
+    assert seen[0] == 404, seen
+    assert seen == unknown
+    assert "ผู้ป่วย" not in seen[1] and "patients" not in seen[1]
+    # nothing was written
+    assert api_get(app, "package_show", agency.token("member"), id=classified["dataset"])["result"]["notes"] != "x"
