@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import ckan.lib.jobs as ckan_jobs
 import ckan.lib.redis as ckan_redis
 import pytest
 import redis
@@ -74,6 +75,7 @@ def _own_redis(tmp_path, ckan_config, monkeypatch, flags: list[str]) -> Iterator
     server.start()
     monkeypatch.setitem(ckan_config, "ckan.redis.url", server.url)
     monkeypatch.setattr(ckan_redis, "_connection_pool", None)  # CKAN keeps one pool per process
+    monkeypatch.setattr(ckan_jobs, "_queues", {})  # and its job queues keep their connection
     yield server
     server.kill()
 
@@ -179,7 +181,7 @@ def test_a_users_own_limit_and_the_usage_counters_survive_a_redis_restart(app, c
 
     persistent_redis.kill()  # SIGKILL, no shutdown save: only the append-only file brings them back
     persistent_redis.start()
-    ckan_redis._connection_pool = None
+    ckan_redis._connection_pool = None  # the fixture's monkeypatch restores the shared pool afterwards
 
     assert usage.counts(["res-kept"])["res-kept"] == {
         **dict.fromkeys(usage.KINDS, 0),
