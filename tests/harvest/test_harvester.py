@@ -164,7 +164,7 @@ def test_changes_at_the_source_are_reflected_on_the_next_run(agency_catalogue: A
 def _nothing_remains(package_id: str, remote: dict[str, Any]) -> None:
     """No dataset, activity, search document or harvest-table copy of the record's metadata."""
     from ckanext.activity.model import Activity
-    from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+    from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
 
     model.Session.remove()  # read what the harvest committed
     assert model.Package.get(package_id) is None
@@ -176,6 +176,13 @@ def _nothing_remains(package_id: str, remote: dict[str, Any]) -> None:
     assert kept and all(remote["title"] not in content and remote["name"] not in content for content in kept)
     extras = model.Session.query(HarvestObjectExtra.value).filter(HarvestObjectExtra.value.contains(remote["name"]))
     assert extras.count() == 0
+    # why it is gone is reported, without naming it
+    errors = (
+        model.Session.query(HarvestObjectError.message).join(HarvestObject).filter(HarvestObject.guid == remote["id"])
+    )
+    messages = [message for (message,) in errors]
+    assert any("Not imported" in message or "Withdrawn from the catalogue" in message for message in messages)
+    assert all(remote["name"] not in message and remote["title"] not in message for message in messages)
 
 
 def test_harvested_datasets_are_read_only_except_curation(

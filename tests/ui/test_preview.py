@@ -187,8 +187,8 @@ def _citizen_id(first12: str) -> str:
 
 def test_personal_data_is_not_previewed_until_masked_and_then_only_masked(app, token, agency):
     dataset = _dataset(app, token, agency, "recipients")
-    rows = "\n".join(f"ผู้รับ {i},{_citizen_id(f'11017002034{i}')}" for i in range(3))
-    resource_id = _load(app, token, dataset["id"], "ชื่อ,เลขประจำตัวประชาชน\n" + rows + "\n")
+    rows = "\n".join(f"ผู้รับ {i},{_citizen_id(f'11017002034{i}')},{50 + i}" for i in range(3))
+    resource_id = _load(app, token, dataset["id"], "ชื่อ,เลขประจำตัวประชาชน,อายุ\n" + rows + "\n")
     view = _view_of(app, token, resource_id)
     page = app.get(f"/dataset/recipients/resource/{resource_id}/view/{view['id']}").get_data(as_text=True)
     held = _preview_rows(app, view["id"], page)
@@ -197,6 +197,7 @@ def test_personal_data_is_not_previewed_until_masked_and_then_only_masked(app, t
     api_post(app, "opendata_th_ingest_pdpa_decide", token, resource_id=resource_id, decision="mask")
     ckan_jobs.Worker(["default"]).work(burst=True)
     masked = json.loads(_preview_rows(app, view["id"], page).get_data(as_text=True))["data"]
-    assert [row["ชื่อ"] for row in masked] == ["ผู้รับ 0", "ผู้รับ 1", "ผู้รับ 2"]
+    assert [row["อายุ"] for row in masked] == ["50", "51", "52"]  # what is not personal is shown as it is
+    assert all("ผู้รับ" not in row["ชื่อ"] for row in masked)  # a name column is personal data too
     assert all(row["เลขประจำตัวประชาชน"].startswith("xxxxxxxxxx") for row in masked)
     assert _citizen_id("110170020340") not in str(masked)

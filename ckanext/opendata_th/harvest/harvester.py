@@ -206,7 +206,9 @@ class OpendataThCkanHarvester(HarvesterBase):
         source = harvest_object.source
         existing = records.central_package(source.id, harvest_object.guid)
         if records.extra_value(harvest_object, records.ACTION) == "delete":
-            notes.keep(harvest_object, [notes.Note("gone")], existing.name if existing is not None else None)
+            # a purge leaves nothing of the record, not even its name in the report
+            purged = withdrawal.mode(classified=False) == "purge"
+            notes.keep(harvest_object, [notes.Note("gone")], None if existing is None or purged else existing.name)
             return self._withdraw(harvest_object, existing)
         try:
             remote = json.loads(harvest_object.content or "")
