@@ -13,6 +13,7 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 from ckanext.opendata_th.api import changes, ratelimit, usage
+from ckanext.opendata_th.governance import existence
 
 __all__ = [
     "datastore_delete",
@@ -31,12 +32,18 @@ def _stamped(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return result
 
 
+# A refused write on a hidden table answers as for an unknown one (governance.existence).
+_HIDING_TABLE = existence.hiding(existence.resource_named("resource_id"), existence.plain_not_found)
+
+
 @tk.chained_action
+@_HIDING_TABLE
 def datastore_upsert(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     return _stamped(next_action, context, data_dict)
 
 
 @tk.chained_action
+@_HIDING_TABLE
 def datastore_delete(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     """Also reached by `datastore_records_delete`, which calls it."""
     return _stamped(next_action, context, data_dict)

@@ -133,6 +133,15 @@ def not_found(message: str, key: str = "id") -> Unknown:
     return error
 
 
+def missing_resource(key: str = "resource_id") -> Unknown:
+    """The validation error CKAN's `resource_id_exists` gives for an unknown resource id (a 409)."""
+
+    def error(data_dict: DataDict) -> Exception:
+        return tk.ValidationError({key: [tk._("Resource not found: %s") % data_dict.get(key)]})
+
+    return error
+
+
 # The wrapper -----------------------------------------------------------------------
 
 

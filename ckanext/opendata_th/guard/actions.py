@@ -7,8 +7,10 @@ outsider the id is a real, classified dataset; these chains turn such a
 refusal into the not-found error CKAN gives for an unknown id.  Whoever may
 see the dataset keeps the refusal and its reason.  (``package_update`` and
 the DataStore writes are chained by the governance, api and ingest rooms,
-which apply the same wrapper.)  ``resource_view_create`` is left as it is: for
-an unknown resource CKAN answers a validation error (409), not "not found".
+which apply the same wrapper; ``datastore_records_delete`` goes through
+``datastore_delete``.)  Where CKAN answers an unknown resource with a
+validation error (``resource_view_create``, ``datastore_create``: 409
+"Resource not found"), a hidden one gets that error.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "resource_delete",
     "resource_patch",
     "resource_update",
+    "resource_view_create",
     "resource_view_delete",
     "resource_view_update",
 ]
@@ -58,3 +61,4 @@ resource_patch = _hiding(existence.resource_named("id"), existence.plain_not_fou
 resource_delete = _hiding(existence.resource_named("id"), existence.plain_not_found)
 resource_view_update = _hiding(existence.view_named, existence.plain_not_found)
 resource_view_delete = _hiding(existence.view_named, existence.plain_not_found)
+resource_view_create = _hiding(existence.resource_named("resource_id"), existence.missing_resource())

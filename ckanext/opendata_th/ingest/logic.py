@@ -165,6 +165,7 @@ def _type_overrides(resource_id: str) -> dict[str, str] | None:
 
 
 @tk.chained_action
+@existence.hiding(existence.resource_named("resource_id"), existence.missing_resource())
 def datastore_create(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """The data dictionary form saves through here: a new type override re-loads the table in that type."""
     resource_id = data_dict.get("resource_id")
