@@ -1,7 +1,7 @@
-"""Validation against the official SHACL shapes in ../shared/conformance.
+"""Validation against the official DCAT-AP 3.0.1 and HVD 3.0.0 SHACL shapes.
 
-The shapes are read from `<repo>/../shared/conformance` (CI checks the
-shared folder out beside the clone).  Nothing is whitelisted: every result
+The shapes are read from the folder `tests.outside` names (the setting
+``ODTH_CONFORMANCE``, default ``<clone>/../shared/conformance``).  Nothing is whitelisted: every result
 of severity sh:Violation fails the test.  The vocabulary facts the range
 and controlled-vocabulary shapes check (skos:Concept, skos:inScheme, the
 classes of licences, frequencies, languages...) are in our own output, so
@@ -11,29 +11,18 @@ no ontology graph or inference is needed.
 from __future__ import annotations
 
 import functools
-import pathlib
 
 import pyshacl
 import pytest
 from rdflib import Graph, Namespace
 
+from tests import outside
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
-CONFORMANCE = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
-
-# DCAT-AP 3.0.1: the combined shapes plus every modular file (mandatory,
-# recommended, ranges, controlled vocabularies, deprecated URIs).
-DCAT_AP = (
-    "dcat-ap-3.0.1/dcat-ap-SHACL.ttl",
-    "dcat-ap-3.0.1/shapes.ttl",
-    "dcat-ap-3.0.1/shapes_recommended.ttl",
-    "dcat-ap-3.0.1/range.ttl",
-    "dcat-ap-3.0.1/mdr-vocabularies.shape.ttl",
-    "dcat-ap-3.0.1/deprecateduris.ttl",
-)
-# DCAT-AP HVD 3.0.0: the combined shapes and the "full" set (which adds the
-# DCAT-AP constraints HVD relies on).
-HVD = ("dcat-ap-hvd-3.0.0/hvd-SHACL.ttl", "dcat-ap-hvd-3.0.0/hvd-SHACL-full.ttl")
+CONFORMANCE = outside.conformance()
+DCAT_AP = outside.DCAT_AP_SHAPES
+HVD = outside.HVD_SHAPES
 
 
 # dcat-ap-SHACL.ttl (3.0.1) lists two property shapes of dcat:DataServiceShape
@@ -55,8 +44,8 @@ def _drop_dangling(graph: Graph) -> None:
 
 @functools.cache
 def shapes(files: tuple[str, ...]) -> Graph:
-    if not CONFORMANCE.is_dir():
-        pytest.fail(f"The SHACL shapes are missing: expected {CONFORMANCE}")
+    if absent := outside.missing():
+        pytest.fail(outside.report(absent))
     graph = Graph()
     for name in files:
         graph.parse(CONFORMANCE / name, format="turtle")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import pathlib
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -17,6 +16,7 @@ from ckan.tests import helpers
 from ckanext.opendata_th.gdc import compat, importer, status
 from ckanext.opendata_th.governance import publishing
 from ckanext.opendata_th.harvest import mapping
+from tests import outside
 from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.gdc import workbook
@@ -27,7 +27,7 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins", "with_request_context"),
 ]
 
-RECORDS = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "gdc_records" / "records.jsonl"
+RECORDS = outside.gdc_records()
 # Keys that belong to the catalogue the record came from, not to the record.
 _REMOTE_ONLY = ("id", "owner_org", "organization", "groups", "creator_user_id", "relationships_as_object")
 

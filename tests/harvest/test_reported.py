@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from ckan.tests.helpers import call_action
 
+from tests import outside
 from tests.harvest.conftest import CENTRAL_PLUGINS, Central, central_show
 from tests.helpers import api_get
 
@@ -51,7 +52,7 @@ PRIVATISED = _record("privatised", data_category="ข้อมูลใช้ภ
 PRIVATISED["allow_harvest"] = "ยินยอม"
 REFUSED = _record("refused", data_category="ข้อมูลใช้ภายใน", data_classification="ชั้นเผยแพร่ภายในองค์กร", private=True)
 RECORDS = [ACCEPTED, ADJUSTED, PRIVATISED, REFUSED]
-REAL_RECORD = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "gdc_records" / "records.jsonl"
+REAL_RECORD = outside.gdc_records()
 
 
 class _GdCatalog(BaseHTTPRequestHandler):

@@ -19,17 +19,17 @@ import importlib.resources
 import json
 import re
 import uuid
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ckanext.opendata_th import vocab
+from tests import outside
 
 DATA_TYPES = ("record", "statistical", "gis", "multiple", "other")
 VERSIONS = ("2.1", "2.2.4")
 LEVELS = ("minimal", "complete")
-SHARED_RECORDS = Path(__file__).resolve().parents[3].parent / "shared" / "corpora" / "gdc_records" / "records.jsonl"
+SHARED_RECORDS = outside.gdc_records()
 OTHER = "อื่นๆ"  # GD Catalog's "other" choice; its text goes in <field>_other
 
 
@@ -176,7 +176,7 @@ def generated() -> list[Case]:
 
 def real() -> list[Case]:
     """The real records in ../shared (each line one record as a live GD Catalog returned it)."""
-    assert SHARED_RECORDS.exists(), f"{SHARED_RECORDS} is missing: check out the shared folder beside the clone"
+    assert SHARED_RECORDS.exists(), outside.report(outside.missing())
     terms = vocab.get("data_type")
     cases = []
     for line in SHARED_RECORDS.read_text("utf-8").splitlines():
