@@ -56,15 +56,24 @@ class Table:
         return f"/api/opendata/v1/resources/{self.resource_id}/records"
 
 
-def make_table(app: Any, token: str, org: dict[str, Any], name: str, **overrides: Any) -> Table:
+def make_table(
+    app: Any,
+    token: str,
+    org: dict[str, Any],
+    name: str,
+    *,
+    fields: list[dict[str, Any]] | None = None,
+    records: list[dict[str, Any]] | None = None,
+    **overrides: Any,
+) -> Table:
     dataset = api_post(app, "package_create", token, **dataset_dict(name=name, owner_org=org["id"], **overrides))
     created = api_post(
         app,
         "datastore_create",
         token,
         resource={"package_id": dataset["result"]["id"], "name": "ผู้สูงอายุรายจังหวัด", "format": "CSV"},
-        fields=FIELDS,
-        records=rows(),
+        fields=fields or FIELDS,
+        records=rows() if records is None else records,
         force=True,
     )["result"]
     shown = api_post(app, "package_show", token, id=name)["result"]

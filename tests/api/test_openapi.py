@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
@@ -33,18 +36,68 @@ def test_resource_document_is_typed_from_the_dictionary_and_valid(app, table):
     assert spec["openapi"] == "3.1.0"
     props = record_schema(spec, table.resource_id)["properties"]
     assert props["ปี"]["type"] == ["integer", "null"]
-    assert (props["ปี"]["minimum"], props["ปี"]["maximum"]) == (2561, 2566)
+    assert (props["ปี"]["x-minimum"], props["ปี"]["x-maximum"]) == (2561, 2566)
+    assert not {"minimum", "maximum", "enum"} & (set(props["ปี"]) | set(props["จังหวัด"]))
     assert props["จำนวน"]["type"] == ["number", "null"]
-    assert props["จังหวัด"]["enum"][:5] == sorted(PROVINCES)
+    assert props["จังหวัด"]["x-common-values"] == sorted(PROVINCES)
     assert props["จังหวัด"]["x-label-en"] == "Province" and props["จังหวัด"]["x-label-th"] == "จังหวัด"
     assert props["จังหวัด"]["description"] == "จังหวัด / Province"
     assert props["วันที่"]["format"] == "date" and props["วันที่"]["x-minimum"] == "2018-01-15"
-    assert props["หมายเหตุ"]["examples"] and "enum" not in props["หมายเหตุ"]  # 30 distinct notes: no enum
+    assert props["หมายเหตุ"]["examples"] and "x-common-values" not in props["หมายเหตุ"]  # 30 distinct notes
     assert props["ปี"]["examples"] == [2561]
     path = spec["paths"][f"/api/opendata/v1/resources/{table.resource_id}/records"]["get"]
     names = {p["name"] for p in path["parameters"]}
     assert {"q", "sort", "fields", "limit", "cursor", "format", "จังหวัด", "ปี[gte]", "วันที่[lt]", "จังหวัด[in]"} <= names
     assert "_full_text" not in props and not any(n.startswith("_full_text") for n in names)
+
+
+def test_rows_added_after_the_document_still_validate_against_it(app, table, sysadmin):
+    url = f"/api/opendata/v1/resources/{table.resource_id}/openapi.json"
+    schema = record_schema(document(app, url).json, table.resource_id)
+    newer = {"_id": 31, "จังหวัด": "ตรัง", "ปี": 2570, "จำนวน": -1.5, "วันที่": "2030-01-01", "หมายเหตุ": "ใหม่"}
+
+    jsonschema.Draft202012Validator(schema).validate(newer)
+    api_post(
+        app,
+        "datastore_upsert",
+        sysadmin["token"],
+        resource_id=table.resource_id,
+        method="insert",
+        records=[{k: v for k, v in newer.items() if k != "_id"}],
+        force=True,
+    )
+    served = document(app, table.records_url + "?ปี=2570").json["records"]
+    assert len(served) == 1
+    jsonschema.Draft202012Validator(schema).validate(served[0])
+
+
+def test_filter_parameters_are_typed_and_described_in_both_languages(app, table):
+    spec = document(app, f"/api/opendata/v1/resources/{table.resource_id}/openapi.json").json
+    path = spec["paths"][f"/api/opendata/v1/resources/{table.resource_id}/records"]["get"]
+    params = {p["name"]: p for p in path["parameters"]}
+
+    assert params["วันที่[gte]"]["schema"] == {"type": "string", "format": "date"}
+    assert params["ปี[lt]"]["schema"] == {"type": "integer"}
+    described = params["วันที่[gte]"]["description"]
+    assert described.startswith("วันที่สำรวจ: มากกว่าหรือเท่ากับ") and "Survey date: greater than or equal to" in described
+    assert "2567-03-15" in described  # B.E. dates are accepted, and said to be
+
+
+def test_personal_columns_list_no_values(app, sysadmin, agency):
+    personal = make_table(
+        app,
+        sysadmin["token"],
+        agency,
+        "officers",
+        fields=[{"id": "ชื่อ-นามสกุล", "type": "text"}, {"id": "ตำแหน่ง", "type": "text"}],
+        records=[{"ชื่อ-นามสกุล": f"นาย ก{n}", "ตำแหน่ง": "นักวิชาการ"} for n in range(3)],
+    )
+    spec = document(app, f"/api/opendata/v1/resources/{personal.resource_id}/openapi.json").json
+    props = record_schema(spec, personal.resource_id)["properties"]
+
+    assert props["ตำแหน่ง"]["x-common-values"] == ["นักวิชาการ"]
+    assert "x-common-values" not in props["ชื่อ-นามสกุล"] and "examples" not in props["ชื่อ-นามสกุล"]
+    assert "นาย ก" not in json.dumps(spec, ensure_ascii=False)
 
 
 def test_document_is_cached_until_the_table_changes(app, table, sysadmin):
@@ -66,7 +119,7 @@ def test_document_is_cached_until_the_table_changes(app, table, sysadmin):
     third = document(app, url)
     assert third.headers["X-Cache"] == "MISS"
     props = record_schema(third.json, table.resource_id)["properties"]
-    assert props["ปี"]["maximum"] == 2567 and "ตรัง" in props["จังหวัด"]["enum"]
+    assert props["ปี"]["x-maximum"] == 2567 and "ตรัง" in props["จังหวัด"]["x-common-values"]
 
 
 def test_dataset_and_catalogue_documents(app, table, restricted, sysadmin):
@@ -164,4 +217,4 @@ def test_catalogue_document_covers_every_page_and_is_cached_until_a_table_change
     )
     changed = document(app, url)
     assert changed.headers["X-Cache"] == "MISS"
-    assert "ตรัง" in record_schema(changed.json, made[2].resource_id)["properties"]["จังหวัด"]["enum"]
+    assert "ตรัง" in record_schema(changed.json, made[2].resource_id)["properties"]["จังหวัด"]["x-common-values"]

@@ -29,12 +29,17 @@ class ApiError(Exception):
         self.headers: dict[str, str] = {}
 
 
+class Term(str):
+    """A message parameter that is itself a msgid: each language gets its own translation of it."""
+
+
 def messages(msgid: str, **params: Any) -> dict[str, str]:
     """The message in Thai and English (English when there is no Thai translation)."""
     english = msgid % params if params else msgid
     try:
         with force_locale("th"):
-            thai = gettext(msgid, **params)
+            thai_params = {k: gettext(v) if isinstance(v, Term) else v for k, v in params.items()}
+            thai = gettext(msgid, **thai_params)
     except RuntimeError:  # outside a Flask application context
         thai = english
     return {"th": thai, "en": english}

@@ -22,7 +22,7 @@ LANGUAGES = ("curl", "python", "ckanapi", "javascript", "r")
 def pick_filter(columns: list[dict[str, Any]], column_stats: dict[str, dict[str, Any]]) -> tuple[str, Any] | None:
     """A column and a value to filter on: a low-cardinality text column if there is one."""
     candidates = [c["id"] for c in columns if c["id"] != "_id" and "example" in column_stats.get(c["id"], {})]
-    with_enum = [name for name in candidates if "enum" in column_stats[name]]
+    with_enum = [name for name in candidates if "common" in column_stats[name]]
     for name in with_enum + candidates:
         if name not in query.RESERVED:
             return name, column_stats[name]["example"]

@@ -1,9 +1,10 @@
 """OpenAPI 3.1 documents per resource, per dataset and for the whole catalogue.
 
 The record schema is typed from the DataStore's data dictionary: column
-types, the Thai and English labels and descriptions, enums for columns with
-few distinct values, min/max for numbers and dates and real example values
-(see `stats`).  Documents are cached in Redis under the tables'
+types and formats, the Thai and English labels and descriptions, and real
+example values (see `stats`).  Today's ranges and common values are
+annotations (`x-minimum`, `x-maximum`, `x-common-values`), never
+constraints: a row added tomorrow still validates against the document.  Documents are cached in Redis under the tables'
 fingerprints, so they change as soon as a table does and are served from
 the cache until then.  Access is checked before the cache is consulted.
 """
@@ -21,7 +22,7 @@ from ckan import model
 from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 
-from ckanext.opendata_th.api import changes, query, stats, urls
+from ckanext.opendata_th.api import changes, errors, query, stats, urls
 from ckanext.opendata_th.api.errors import not_found
 from ckanext.opendata_th.api.records import HIDDEN
 
@@ -31,7 +32,7 @@ OPENAPI_VERSION = "3.1.0"
 CACHE_PREFIX = "odth:api:spec"
 CACHE_SECONDS = 7 * 24 * 3600
 Table = tuple[dict[str, Any], list[dict[str, Any]]]
-SPEC_VERSION = "2"  # bump when the generator changes, so cached documents are rebuilt
+SPEC_VERSION = "3"  # bump when the generator changes, so cached documents are rebuilt
 
 _TYPES: dict[str, dict[str, Any]] = {
     "int": {"type": "integer"},
@@ -86,12 +87,10 @@ def record_schema(columns: list[dict[str, Any]], column_stats: dict[str, dict[st
             continue
         schema = _json_type(column.get("type") or "text")
         found = column_stats.get(column["id"], {})
-        if schema.get("type") in ("integer", "number") and "minimum" in found:
-            schema["minimum"], schema["maximum"] = found["minimum"], found["maximum"]
-        elif "minimum" in found:  # dates: JSON Schema has no bounds for strings, so say it
+        if "minimum" in found:
             schema["x-minimum"], schema["x-maximum"] = found["minimum"], found["maximum"]
-        if "enum" in found:
-            schema["enum"] = [*found["enum"], "", None]
+        if "common" in found:
+            schema["x-common-values"] = found["common"]
         schema = _nullable(schema)
         thai, english = labels(column)
         schema.update(title=english, description=_description(column), **{"x-label-th": thai, "x-label-en": english})
@@ -121,14 +120,14 @@ def _filter_params(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
         base = _json_type(column.get("type") or "text")
         if base.get("type") == "array":
             continue  # arrays are not filtered by value
-        base.pop("format", None)  # values are parsed by PostgreSQL, in its own formats
-        thai, english = labels(column)
+        labelled = labels(column)
+        accepts = _ACCEPTS.get(str(base.get("format") or base.get("type")))
         key = f"{name}[eq]" if name in query.RESERVED else name
-        params.append(_param(key, f"{thai} / {english}: equals (repeat for any of)", base))
+        params.append(_param(key, _operator("eq", labelled, accepts), base))
         params.append(
             _param(
                 f"{name}[in]",
-                f"{english}: any of the values",
+                _operator("in", labelled, accepts),
                 {"type": "array", "items": base},
                 style="form",
                 explode=True,
@@ -136,8 +135,35 @@ def _filter_params(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         if column.get("type") in stats.RANGE_TYPES:
             for op in query.RANGE_OPS:
-                params.append(_param(f"{name}[{op}]", f"{english}: {op}", base))
+                params.append(_param(f"{name}[{op}]", _operator(op, labelled, accepts), base))
     return params
+
+
+_OPERATORS = {
+    "eq": "%(column)s: equals (repeat for any of)",
+    "in": "%(column)s: any of the values",
+    "gt": "%(column)s: greater than",
+    "gte": "%(column)s: greater than or equal to",
+    "lt": "%(column)s: less than",
+    "lte": "%(column)s: less than or equal to",
+}
+# What a filter value may look like beyond the JSON type (see `filters`).
+_ACCEPTS = {
+    "date": "Dates in B.E. or C.E.: 2024-03-15, 2567-03-15, 15/03/2567, 15 มี.ค. 2567",
+    "integer": "Thai or Arabic digits, with or without thousands separators: 1,234 or ๑,๒๓๔",
+    "number": "Thai or Arabic digits, with or without thousands separators: 1,234.5 or ๑,๒๓๔.๕",
+}
+
+
+def _operator(op: str, labelled: tuple[str, str], accepts: str | None) -> str:
+    """The parameter's description in Thai and in English, each with the column's label in that language."""
+    thai_label, english_label = labelled
+    thai = errors.messages(_OPERATORS[op], column=thai_label)["th"]
+    english = _OPERATORS[op] % {"column": english_label}
+    if accepts:
+        thai += ". " + errors.messages(accepts)["th"]
+        english += ". " + accepts
+    return english if thai == english else f"{thai} / {english}"
 
 
 def _common_params() -> list[dict[str, Any]]:

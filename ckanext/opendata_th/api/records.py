@@ -9,6 +9,7 @@ action would refuse.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -16,7 +17,9 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 
+from ckanext.opendata_th.api import filters
 from ckanext.opendata_th.api.errors import ApiError, bad_request, forbidden, not_found
 from ckanext.opendata_th.api.query import Query
 from ckanext.opendata_th.lib.spreadsheet import neutralise_formula
@@ -39,15 +42,19 @@ def call(action: str, data_dict: dict[str, Any]) -> Any:
     except tk.ObjectNotFound:
         raise not_found() from None
     except tk.ValidationError as error:
-        raise bad_request("The query is not valid: %(detail)s", detail=_summary(error.error_dict)) from None
+        raise _invalid(error.error_dict) from None
 
 
-def _summary(errors: Any) -> str:
-    if isinstance(errors, dict):
-        return "; ".join(f"{key}: {_summary(value)}" for key, value in errors.items())
-    if isinstance(errors, list):
-        return ", ".join(_summary(item) for item in errors)
-    return str(errors)
+# The request's own parameters; any other key of a DataStore error (``query``,
+# ``info``) holds SQL, table ids or database hints, and is never repeated.
+_PARAMETERS = {"filters": "filters", "sort": "sort", "fields": "fields", "q": "q", "limit": "limit", "offset": "cursor"}
+
+
+def _invalid(error_dict: dict[str, Any]) -> ApiError:
+    named = sorted({_PARAMETERS[key] for key in error_dict if key in _PARAMETERS})
+    if named:
+        return bad_request("The query is not valid: check %(parameters)s", parameters=", ".join(named))
+    return bad_request("The query is not valid: check the filter values against the column types")
 
 
 def resource(resource_id: str) -> dict[str, Any]:
@@ -60,6 +67,10 @@ def resource(resource_id: str) -> dict[str, Any]:
 
 def search(resource_id: str, query: Query) -> dict[str, Any]:
     """One page of records: `{records, fields, total, next_cursor}`."""
+    if query.filters or query.sort or query.fields:
+        columns = {"_id": "int8", **{column["id"]: str(column["type"]) for column in schema(resource_id)}}
+        filters.check_names([name for name, _descending in query.sort] + list(query.fields or []), columns)
+        query.filters = filters.typed(query.filters, columns)
     result = call("datastore_search", query.search_params(resource_id))
     records: list[dict[str, Any]] = list(result["records"])
     total = query.total if query.total is not None else int(result.get("total") or 0)
@@ -113,17 +124,33 @@ def to_csv(fields: list[dict[str, Any]], records: list[dict[str, Any]]) -> bytes
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8 Thai
 
 
+# Excel's own date formats, so a date column sorts and filters as dates in the sheet.
+_XLSX_DATES = {"date": "yyyy-mm-dd", "timestamp": "yyyy-mm-dd hh:mm:ss"}
+
+
+def _xlsx_cell(sheet: Any, value: Any, pg_type: str | None) -> Any:
+    date_format = _XLSX_DATES.get(pg_type or "")
+    if date_format and isinstance(value, str):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return _ILLEGAL_XLSX.sub("", value)
+        cell = WriteOnlyCell(sheet, value=moment.date() if pg_type == "date" else moment)
+        cell.number_format = date_format
+        return cell
+    value = _cell(value)
+    return _ILLEGAL_XLSX.sub("", value) if isinstance(value, str) else value
+
+
 def to_xlsx(fields: list[dict[str, Any]], records: list[dict[str, Any]]) -> bytes:
+    """The records as a workbook: dates and times as Excel dates, numbers as numbers, text as text."""
     names = [f["id"] for f in fields]
+    types = [f.get("type") for f in fields]
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("records")
     sheet.append([neutralise_formula(name) for name in names])
     for record in records:
-        row = []
-        for name in names:
-            value = _cell(record.get(name))
-            row.append(_ILLEGAL_XLSX.sub("", value) if isinstance(value, str) else value)
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, record.get(name), pg_type) for name, pg_type in zip(names, types, strict=True)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

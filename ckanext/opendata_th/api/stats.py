@@ -21,7 +21,9 @@ import psycopg2.errors
 from ckanext.datastore.backend.postgres import get_read_engine
 from psycopg2 import sql
 
-ENUM_MAX = 20  # a text column with at most this many distinct values is documented as an enum
+from ckanext.opendata_th.ingest import pdpa
+
+COMMON_MAX = 20  # a text column with at most this many distinct values has them documented
 RANGE_TYPES = ("int", "int2", "int4", "int8", "integer", "bigint", "numeric", "float4", "float8", "date", "timestamp")
 
 _FINGERPRINT = """
@@ -131,8 +133,19 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _looks_personal(field: dict[str, Any], texts: list[str]) -> bool:
+    info = field.get("info") or {}
+    headers = [field["id"], str(info.get("label") or ""), str(info.get("label_en") or "")]
+    return any(pdpa.header_kind(h) for h in headers if h) or any(pdpa.kind_of(text) for text in texts)
+
+
 def columns(resource_id: str, fields: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per column: `example`, and `minimum`/`maximum` (numbers, dates) or `enum` (few distinct texts)."""
+    """Per column: `example`, and `minimum`/`maximum` (numbers, dates) or `common` (few distinct texts).
+
+    These describe the table as it is today; the documents give them as
+    examples and annotations, never as constraints a new row could break.
+    A column whose header or values look personal (the PDPA rule) lists no values.
+    """
     table = sql.Identifier(resource_id)
     found: dict[str, dict[str, Any]] = {f["id"]: {} for f in fields}
     ranged = [f["id"] for f in fields if f["type"] in RANGE_TYPES and f["id"] != "_id"]
@@ -151,13 +164,15 @@ def columns(resource_id: str, fields: list[dict[str, Any]]) -> dict[str, dict[st
             sql.SQL("SELECT DISTINCT {0} FROM {1} WHERE {0} IS NOT NULL AND {0} <> '' LIMIT %s").format(
                 sql.Identifier(name), table
             ),
-            (ENUM_MAX + 1,),
+            (COMMON_MAX + 1,),
         )
         texts = sorted(str(v[0]) for v in values)
+        if _looks_personal(f, texts):
+            continue
         if texts:
             found[name]["example"] = texts[0]
-        if 0 < len(texts) <= ENUM_MAX:
-            found[name]["enum"] = texts
+        if 0 < len(texts) <= COMMON_MAX:
+            found[name]["common"] = texts
     for f in fields:
         name = f["id"]
         if name == "_id" or "example" in found[name] or f["type"] == "text":

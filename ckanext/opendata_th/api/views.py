@@ -81,7 +81,7 @@ def records_view(resource_id: str) -> Response:
             }
         )
     else:
-        names = [{"id": f["id"]} for f in page["fields"]]
+        names = [{"id": f["id"], "type": f["type"]} for f in page["fields"]]
         if parsed.format == "csv":
             response = Response(records.to_csv(names, page["records"]), content_type="text/csv; charset=utf-8")
         else:
