@@ -107,6 +107,31 @@ def test_cp874_csv_upload_becomes_a_typed_table(app, setup):
     assert [r["จังหวัด"] for r in found["records"]] == ["เชียงใหม่ ผู้สูงอายุจำนวนมาก"]
 
 
+# An Air4Thai-style station export: MySQL zero dates, and dates as an English-locale Excel writes them.
+STATIONS = (
+    "stationID,nameTH,lastUpdate,installed\r\n"
+    "01t,ริมถนนพระราม 4,2023-04-01 07:00:00,01-Apr-23\r\n"
+    "02t,ห้วยขวาง,0000-00-00 00:00:00,15-Sep-99\r\n"
+    "03t,บางนา,2023-04-02 08:00:00,0000-00-00\r\n"
+)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fastcsv", "row-by-row"])
+def test_zero_dates_are_nulls_and_english_month_dates_are_dates(app, setup, monkeypatch, fast):
+    if not fast:
+        monkeypatch.setattr(fastcsv, "copy_raw", lambda *args, **kwargs: (_ for _ in ()).throw(fastcsv.Unsupported()))
+    token, dataset = setup
+    resource = upload(app, token, STATIONS.encode(), "stations.csv", package_id=dataset["id"], name="สถานี")
+
+    work()
+
+    result = search(app, resource["id"], sort="_id")
+    types = {f["id"]: f["type"] for f in result["fields"]}
+    assert (types["lastUpdate"], types["installed"]) == ("timestamp", "date")
+    assert [r["lastUpdate"] for r in result["records"]] == ["2023-04-01T07:00:00.000", None, "2023-04-02T08:00:00.000"]
+    assert [r["installed"] for r in result["records"]] == ["2023-04-01", "1999-09-15", None]
+
+
 def test_reupload_swaps_and_a_failing_load_keeps_the_old_table(app, setup):
     token, dataset = setup
     resource = upload(app, token, "ปี,จำนวน\n2564,1\n2565,2\n".encode(), "a.csv", package_id=dataset["id"], name="a")

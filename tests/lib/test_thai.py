@@ -29,6 +29,11 @@ def test_thai_date_uses_the_buddhist_era():
         ("๑๕/๐๓/๒๕๖๔", datetime.date(2021, 3, 15)),
         ("2567-03-15", datetime.date(2024, 3, 15)),
         ("1 Oct 2024", datetime.date(2024, 10, 1)),
+        ("01-Apr-23", datetime.date(2023, 4, 1)),  # an English month: C.E., two digits as Excel reads them
+        ("15-Sep-99", datetime.date(1999, 9, 15)),
+        ("01-Apr-2023", datetime.date(2023, 4, 1)),
+        ("01-เม.ย.-66", datetime.date(2023, 4, 1)),  # a Thai month: B.E.
+        ("1/ต.ค./2565", datetime.date(2022, 10, 1)),
         ("วันที่ 5 ม.ค. 2567 เวลา 10.30 น.", datetime.datetime(2024, 1, 5, 10, 30)),
         (datetime.date(2567, 3, 15), datetime.date(2024, 3, 15)),
     ],
@@ -37,7 +42,7 @@ def test_dates_as_agencies_write_them(text, expected):
     assert thai.parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2567", "hello", "15 ตุลา 2567 x", "", "1 ค.ศ. 2567"])
+@pytest.mark.parametrize("text", ["31/02/2567", "hello", "15 ตุลา 2567 x", "", "1 ค.ศ. 2567", "0000-00-00", "5-ชั้น-12"])
 def test_not_a_date(text):
     assert thai.parse_date(text) is None
 

@@ -20,7 +20,9 @@ from ckanext.opendata_th.lib import thai
 from ckanext.opendata_th.lib.thai import THAI_DIGITS
 
 # Compared after strip() and lower(); these mean "no value" in every column.
-NULL_MARKERS = frozenset({"", "-", "–", "—", "--", "n/a", "#n/a", "na", "null", "none", "nan"})
+# MySQL's zero dates (Air4Thai station exports) say "no date".
+ZERO_DATES = frozenset({"0000-00-00", "0000-00-00 00:00:00", "00/00/0000"})
+NULL_MARKERS = frozenset({"", "-", "–", "—", "--", "n/a", "#n/a", "na", "null", "none", "nan"}) | ZERO_DATES
 
 TRUE_WORDS = frozenset({"true", "yes", "ใช่", "จริง"})
 FALSE_WORDS = frozenset({"false", "no", "ไม่ใช่", "เท็จ"})

@@ -53,6 +53,13 @@ def _month_key(name: str) -> str:
 
 
 @functools.cache
+def _english_months() -> frozenset[str]:
+    return frozenset(
+        _month_key(name) for width in ("wide", "abbreviated") for name in get_month_names(width, locale="en").values()
+    ) | {"sept"}
+
+
+@functools.cache
 def _months() -> dict[str, int]:
     months: dict[str, int] = {}
     for locale in ("th", "en"):
@@ -66,7 +73,10 @@ def _months() -> dict[str, int]:
 _TIME = r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.(\d{1,6}))?)?(?:\s*(?:น\.?|นาฬิกา))?"
 _DMY = re.compile(r"(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})(?:,?\s+(?:เวลา\s*)?" + _TIME + ")?")
 _YMD = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?)?")
-_D_MONTH_Y = re.compile(r"(?:วันที่\s*)?(\d{1,2})\s*([^\d\s][^\d]*?)\s*(\d{4}|\d{2})(?:,?\s+(?:เวลา\s*)?" + _TIME + ")?")
+# "15 มีนาคม 2564", "1 ต.ค. 65", and the exports' "01-Apr-23" / "01-เม.ย.-66" (hyphens or slashes around the month).
+_D_MONTH_Y = re.compile(
+    r"(?:วันที่\s*)?(\d{1,2})[\s\-/]*([^\d\s\-/][^\d]*?)[\s\-/]*(\d{4}|\d{2})(?:,?\s+(?:เวลา\s*)?" + _TIME + ")?"
+)
 _ERAS = (("พศ", "be"), ("คศ", "ce"))
 
 
@@ -74,7 +84,8 @@ def parse_date(value: Any) -> datetime.date | datetime.datetime | None:
     """A date (or a datetime, when a time is given) from anything agencies write.
 
     ISO `2024-03-15`; `15/03/2567` (B.E. or C.E.); `1 ต.ค. 65`; `15 มีนาคม 2564`;
-    `7 เมษายน พ.ศ. 2566`; Thai digits; date objects with a B.E. year.  None if
+    `7 เมษายน พ.ศ. 2566`; `01-Apr-23` (an English month: C.E., two-digit years
+    as Excel reads them); Thai digits; date objects with a B.E. year.  None if
     the value is not a date.
     """
     if isinstance(value, datetime.date):  # datetime is a date too
@@ -89,9 +100,15 @@ def parse_date(value: Any) -> datetime.date | datetime.datetime | None:
     return None
 
 
+# Two-digit Common Era years, as Excel reads them: 00-29 are 20xx, 30-99 are 19xx.
+CE_TWO_DIGIT_PIVOT = 30
+
+
 def _year(year: int, era: str | None = None, two_digits: bool = False) -> int | None:
-    if two_digits:  # "1 ต.ค. 65": two-digit years in Thai dates are B.E. 25xx
-        return year + 2000 if era == "ce" else year + 2500 - BE_OFFSET
+    if two_digits:  # "1 ต.ค. 65": two-digit years are B.E. 25xx, unless the date is C.E. ("01-Apr-23")
+        if era == "ce":
+            return year + (2000 if year < CE_TWO_DIGIT_PIVOT else 1900)
+        return year + 2500 - BE_OFFSET
     if era == "be" or (era is None and year >= BE_THRESHOLD):
         year -= BE_OFFSET
     elif era == "ce" and year >= BE_THRESHOLD:
@@ -132,6 +149,8 @@ def _from_d_month_y(groups: tuple[str | None, ...]) -> datetime.date | None:
     month = _months().get(key)
     if month is None or year is None:
         return None
+    if era is None and key in _english_months():  # an English month name: a date written in the Common Era
+        era = "ce"
     return _make(_year(int(year), era, two_digits=len(year) == 2), month, int(day or 0), groups[3:])
 
 
