@@ -36,13 +36,18 @@ DCAT_AP_SHAPES = (
 # DCAT-AP constraints HVD relies on).
 HVD_SHAPES = ("dcat-ap-hvd-3.0.0/hvd-SHACL.ttl", "dcat-ap-hvd-3.0.0/hvd-SHACL-full.ttl")
 GDC_RECORDS = "gdc_records/records.jsonl"
+# Real agency files the ingest tests load (provenance in real_files/SOURCES.md).
+REAL_FILES = ("dlt_new_cars_by_brand_2559.xls",)
 
 _WHERE_FROM = {
     "ODTH_CONFORMANCE": (
         "the official SHACL shapes (CC-BY 4.0) of https://github.com/SEMICeu/DCAT-AP: folder dcat-ap-3.0.1/"
         " from releases/3.0.1/ and folder dcat-ap-hvd-3.0.0/ from releases/3.0.0-hvd/"
     ),
-    "ODTH_CORPORA": "real GD Catalog records saved from data.go.th's public API (provenance in its SOURCES.md)",
+    "ODTH_CORPORA": (
+        "real GD Catalog records saved from data.go.th's public API and real agency files"
+        " (provenance in each folder's SOURCES.md)"
+    ),
 }
 
 
@@ -62,10 +67,15 @@ def gdc_records() -> Path:
     return corpora() / GDC_RECORDS
 
 
+def real_file(name: str) -> Path:
+    return corpora() / "real_files" / name
+
+
 def missing() -> list[tuple[str, Path]]:
     """(setting, path) of every file the suite needs that is not there."""
     wanted = [("ODTH_CONFORMANCE", conformance() / name) for name in DCAT_AP_SHAPES + HVD_SHAPES]
     wanted.append(("ODTH_CORPORA", gdc_records()))
+    wanted += [("ODTH_CORPORA", real_file(name)) for name in REAL_FILES]
     return [(setting, path) for setting, path in wanted if not path.is_file()]
 
 

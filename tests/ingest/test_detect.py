@@ -81,3 +81,72 @@ def test_values_beyond_the_header_fail_with_the_row():
     with pytest.raises(detect.ExtraCellsError) as error:
         list(detect.table_rows(iter(rows), layout))
     assert error.value.row == 3
+
+
+# A Department of Land Transport-style sheet, of our own making: "ความจุกระบอกสูบ" and "รถใช้"
+# are merged over their sub-headers, "ประเภทรถ" and "รวม" down over both header rows.
+GROUPED = [
+    ["จำนวนรถจดทะเบียนสะสม จำแนกตามความจุกระบอกสูบ ณ วันที่ 31 ธันวาคม 2566", "", "", "", "", "", ""],
+    ["ประเภทรถ", "ความจุกระบอกสูบ", "", "", "", "รถใช้", "รวม"],
+    ["", "ไม่เกิน 1,300 ซีซี", "1,301 - 1,500 ซีซี", "1,501 - 2,000 ซีซี", "2,001 ซีซีขึ้นไป", "เชื้อเพลิงไฟฟ้า", ""],
+    ["รถยนต์นั่งส่วนบุคคลไม่เกิน 7 คน", "1,234,567", "2,345,678", "1,111,111", "222,222", "98,765", "5,012,343"],
+    ["รถจักรยานยนต์", "21,000,000", "0", "0", "0", "123,456", "21,123,456"],
+]
+GROUPED_LABELS = [
+    "ประเภทรถ",
+    "ความจุกระบอกสูบ – ไม่เกิน 1,300 ซีซี",
+    "ความจุกระบอกสูบ – 1,301 - 1,500 ซีซี",
+    "ความจุกระบอกสูบ – 1,501 - 2,000 ซีซี",
+    "ความจุกระบอกสูบ – 2,001 ซีซีขึ้นไป",
+    "รถใช้ – เชื้อเพลิงไฟฟ้า",
+    "รวม",
+]
+
+
+def test_grouped_headers_become_one_name_per_leaf_column():
+    layout = detect.find_layout(GROUPED)
+
+    assert layout is not None
+    assert (layout.header_index, layout.header_rows, layout.data_index) == (1, 2, 3)
+    assert detect.header_labels(GROUPED, layout) == GROUPED_LABELS
+    assert [number for number, _cells in detect.table_rows(iter(GROUPED), layout)] == [4, 5]
+
+
+def test_a_group_row_filling_few_cells_is_not_taken_for_a_title():
+    sparse = [row[:4] for row in GROUPED]  # the group row has 2 of 4 cells: under the half of a data row's 4
+    sparse[1] = ["ประเภทรถ", "ความจุกระบอกสูบ", "", ""]
+    layout = detect.find_layout(sparse)
+
+    assert layout is not None and (layout.header_index, layout.header_rows) == (1, 2)
+    assert detect.header_labels(sparse, layout)[3] == "ความจุกระบอกสูบ – 1,501 - 2,000 ซีซี"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["จังหวัด", "ปี", ""], ["เชียงใหม่", "2566", "x"], ["ลำปาง", "2565", "1"]],  # a data row of text
+        [["จังหวัด", "จำนวน", ""], ["", "2565", "2566"], ["ลำปาง", "1", "2"]],  # years under a group: figures
+        [["a", "b", "c"], ["1", "2", "3"], ["4", "5", "6"]],  # nothing left blank above
+    ],
+)
+def test_a_first_data_row_is_not_taken_for_sub_headers(rows):
+    layout = detect.find_layout(rows)
+
+    assert layout is not None and layout.header_rows == 1
+    assert detect.header_labels(rows, layout) == rows[0]
+
+
+@pytest.mark.parametrize(
+    ("cells", "total"),
+    [
+        (["  รวม", None, 106020.0], True),
+        (["", "รวมทั้งสิ้น", "5"], True),
+        (["Grand  Total", "5"], True),
+        (["ยอดรวม"], True),
+        (["รวมพลังประชาชาติไทย", "5"], False),  # a party name that starts like a total
+        ([65.0, "อื่น ๆ", 3.0], False),
+        (["", "", "รวม"], False),  # a label beyond the first columns is a value
+    ],
+)
+def test_a_total_row_is_told_by_its_label(cells, total):
+    assert detect.is_total_row(cells) is total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import itertools
 
@@ -10,9 +11,11 @@ import openpyxl
 import pytest
 
 from ckanext.opendata_th.ingest import bulk, fastcsv, jobs, load, status
+from tests import outside
 from tests.conftest import PLUGINS
 from tests.factories import dataset_dict
 from tests.helpers import api_get, api_post
+from tests.ingest.test_detect import GROUPED, GROUPED_LABELS
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -130,6 +133,72 @@ def test_zero_dates_are_nulls_and_english_month_dates_are_dates(app, setup, monk
     assert (types["lastUpdate"], types["installed"]) == ("timestamp", "date")
     assert [r["lastUpdate"] for r in result["records"]] == ["2023-04-01T07:00:00.000", None, "2023-04-02T08:00:00.000"]
     assert [r["installed"] for r in result["records"]] == ["2023-04-01", "1999-09-15", None]
+
+
+def _grouped_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(GROUPED)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _grouped_xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in GROUPED:
+        sheet.append([cell or None for cell in row])
+    for cells in ("A1:G1", "B2:E2", "A2:A3", "G2:G3"):  # as the agency's sheet merges them
+        sheet.merge_cells(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("filename", "make", "fast"),
+    [("dlt.csv", _grouped_csv, True), ("dlt.csv", _grouped_csv, False), ("dlt.xlsx", _grouped_xlsx, False)],
+    ids=["csv-fastcsv", "csv-row-by-row", "xlsx-merged"],
+)
+def test_grouped_headers_name_each_column_and_the_figures_stay_numbers(app, setup, monkeypatch, filename, make, fast):
+    if not fast:
+        monkeypatch.setattr(fastcsv, "copy_raw", lambda *args, **kwargs: (_ for _ in ()).throw(fastcsv.Unsupported()))
+    token, dataset = setup
+    resource = upload(app, token, make(), filename, package_id=dataset["id"], name="รถจดทะเบียน")
+
+    work()
+
+    result = search(app, resource["id"], sort="_id")
+    fields = [f for f in result["fields"] if f["id"] != "_id"]
+    assert [f["type"] for f in fields] == ["text"] + ["int4"] * 6
+    # Long Thai names are shortened to PostgreSQL's 63 bytes in the column id; the label keeps them whole.
+    info = api_get(app, "datastore_info", token, id=resource["id"])["result"]
+    assert [f["info"]["label"] for f in info["fields"] if f["id"] != "_id"] == GROUPED_LABELS
+    ids = [f["id"] for f in fields]
+    rows = [[record[column] for column in ids] for record in result["records"]]
+    assert rows == [
+        ["รถยนต์นั่งส่วนบุคคลไม่เกิน 7 คน", 1234567, 2345678, 1111111, 222222, 98765, 5012343],
+        ["รถจักรยานยนต์", 21000000, 0, 0, 0, 123456, 21123456],
+    ]
+
+
+def test_the_real_department_of_land_transport_workbook_loads_with_its_grouped_headers(app, setup):
+    token, dataset = setup
+    data = outside.real_file("dlt_new_cars_by_brand_2559.xls").read_bytes()
+    resource = upload(app, token, data, "dlt_new_cars_by_brand_2559.xls", package_id=dataset["id"], name="รถใหม่")
+
+    work()
+
+    info = api_get(app, "datastore_info", token, id=resource["id"])["result"]
+    columns = [(f["info"]["label"], f["type"]) for f in info["fields"] if f["id"] != "_id"]
+    assert columns[2] == ("ความจุกระบอกสูบ – ไม่เกิน 1,300 ซีซี", "int4")
+    assert columns[7] == ("รถใช้ – เชื้อเพลิงไฟฟ้า", "int4")
+    assert [kind for _label, kind in columns] == ["int4", "text"] + ["int4"] * 7
+    first = search(app, resource["id"], sort="_id", limit=1)["records"][0]
+    assert first["ยี่ห้อรถ"] == "ALFA ROMEO"
+    # "  รวม" under the 65 brands is a total, not a brand: noted, and said on the page in the reader's language.
+    state = api_get(app, "opendata_th_ingest_status", token, resource_id=resource["id"])["result"]
+    assert state["rows_total"] == 65 and state["notes"]["total_rows"] == [74]
+    page = app.get(f"/th/dataset/{dataset['id']}/resource/{resource['id']}").get_data(as_text=True)
+    assert "แถวผลรวมของไฟล์ (แถวที่ 74) แยกไว้ต่างหากจากข้อมูล" in page
 
 
 def test_reupload_swaps_and_a_failing_load_keeps_the_old_table(app, setup):

@@ -41,7 +41,7 @@ from typing import Any
 import psycopg2.extensions
 from psycopg2 import sql
 
-from ckanext.opendata_th.ingest import fulltext, pdpa, status
+from ckanext.opendata_th.ingest import detect, fulltext, pdpa, status
 from ckanext.opendata_th.ingest.infer import ColumnProfile
 from ckanext.opendata_th.ingest.values import NULL_MARKERS, CellError, Kind, to_copy
 
@@ -165,6 +165,27 @@ def copy_into_new_raw(
             if source.error is not None:
                 raise source.error from None
             raise
+
+
+def drop_total_rows(connection: psycopg2.extensions.connection, raw: str, width: int) -> list[int]:
+    """Take the total rows ("รวม") off the end of `raw`; their row numbers in the file, first to last.
+
+    A total is not a record: left in, it makes a row-number column text and
+    doubles every sum.  Only rows at the end are taken, where both readers
+    (fastcsv and row by row) leave them, so both paths agree.
+    """
+    table = _raw_ident(raw)
+    labels = sql.SQL(", ").join(_cell(i) for i in range(min(width, detect.TOTAL_LABEL_COLUMNS)))
+    taken: list[int] = []
+    with connection, connection.cursor() as cursor:
+        while True:
+            cursor.execute(sql.SQL("SELECT _n, _row, {} FROM {} ORDER BY _n DESC LIMIT 1").format(labels, table))
+            last = cursor.fetchone()
+            if last is None or not detect.is_total_row(last[2:]):
+                break
+            cursor.execute(sql.SQL("DELETE FROM {} WHERE _n = %s").format(table), (last[0],))
+            taken.insert(0, int(last[1]))
+    return taken
 
 
 def _map_name(raw: str, index: int) -> str:

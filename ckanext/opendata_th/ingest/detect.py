@@ -18,9 +18,12 @@ import dataclasses
 import io
 import itertools
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
+
+from ckanext.opendata_th.ingest import values
 
 CHUNK = 1 << 20
 
@@ -203,9 +206,15 @@ def sniff_delimiter(sample: str, default: str = ",") -> str:
 class Layout:
     """Where the table is among the rows of a file or sheet."""
 
-    header_index: int  # 0-based index of the header row among all rows
+    header_index: int  # 0-based index of the (first) header row among all rows
     width: int  # number of columns
     dense: int  # non-empty cells a data row of this table usually has
+    header_rows: int = 1  # 2 when a row of sub-headers sits under grouped (merged) headers
+
+    @property
+    def data_index(self) -> int:
+        """0-based index of the first row under the header rows."""
+        return self.header_index + self.header_rows
 
 
 def filled(row: Sequence[Any]) -> int:
@@ -242,7 +251,75 @@ def find_layout(sample: Sequence[Sequence[Any]]) -> Layout | None:
     threshold = max(1, math.ceil(typical / 2))
     header_index = next(i for i, c in enumerate(counts) if c >= threshold)
     width = max(_last_filled(row) for row in sample[header_index:])
-    return Layout(header_index=header_index, width=width, dense=typical)
+    header_rows = 2 if _has_sub_headers(sample[header_index : header_index + 3], width) else 1
+    # Grouped headers fill few cells: the group row may have been taken for a title above the sub-headers.
+    above = header_index - 1
+    if header_rows == 1 and above >= 0 and counts[above] >= 2 and _has_sub_headers(sample[above : above + 3], width):
+        header_index, header_rows = above, 2
+    return Layout(header_index=header_index, width=width, dense=typical, header_rows=header_rows)
+
+
+def _cell(row: Sequence[Any], index: int) -> Any:
+    return row[index] if index < len(row) else None
+
+
+def _is_figure(cell: Any) -> bool:
+    kind, _value = values.parse(cell)
+    return kind in (values.Kind.INT, values.Kind.NUMERIC)
+
+
+def _has_sub_headers(rows: Sequence[Sequence[Any]], width: int) -> bool:
+    """Whether the row under the header names the parts of grouped headers.
+
+    A merged header cell ("ความจุกระบอกสูบ" over four columns) is read, from
+    a workbook as from its CSV export, as the text in its first column and
+    blanks after it.  The row under it is a row of sub-headers when it names
+    a column left blank above, holds no figures, and the first data row has
+    figures under its names.
+    """
+    if len(rows) < 3:
+        return False
+    top, sub, data = rows
+    columns = range(width)
+    spans_blank = any(_blank(_cell(top, i)) and not _blank(_cell(sub, i)) for i in columns)
+    starts_group = any(not _blank(_cell(top, i)) for i in range(1, width))
+    named = [i for i in columns if not _blank(_cell(sub, i))]
+    return (
+        spans_blank
+        and starts_group
+        and not any(_is_figure(_cell(sub, i)) for i in named)
+        and any(_is_figure(_cell(data, i)) for i in named)
+    )
+
+
+HEADER_JOINER = " – "
+
+
+def header_labels(sample: Sequence[Sequence[Any]], layout: Layout) -> list[Any]:
+    """One name per column: with sub-headers, "<group> – <sub-header>" ("ความจุกระบอกสูบ – ไม่เกิน 1,300 ซีซี").
+
+    A column blank above takes the group of the nearest named column to its
+    left; a column blank below (a header merged down over both rows) keeps
+    its name alone.
+    """
+    top = [_cell(sample[layout.header_index], i) for i in range(layout.width)]
+    if layout.header_rows == 1:
+        return top
+    sub = [_cell(sample[layout.header_index + 1], i) for i in range(layout.width)]
+    labels: list[Any] = []
+    group: Any = None
+    for above, below in zip(top, sub, strict=True):
+        if not _blank(above):
+            group = above
+        elif _blank(below):
+            group = None  # an unnamed column ends the group
+        if _blank(below):
+            labels.append(above)
+        elif group is None:
+            labels.append(below)
+        else:
+            labels.append(f"{str(group).strip()}{HEADER_JOINER}{str(below).strip()}")
+    return labels
 
 
 def table_rows(
@@ -259,7 +336,7 @@ def table_rows(
     held: list[tuple[int, list[Any]]] = []
     sparse_limit = 1 if layout.width >= 3 else 0
     for number, row in enumerate(rows, start=1):
-        if number <= layout.header_index + 1:
+        if number <= layout.data_index:
             continue
         cells = list(row[: layout.width])
         if len(cells) < layout.width:
@@ -277,6 +354,19 @@ def table_rows(
         yield number, cells
     if skipped is not None:
         skipped.extend(number for number, _ in held)
+
+
+# The label of a total row, in the first cells of the row: "รวม", "รวมทั้งสิ้น", "ยอดรวม", "Total", "Grand total".
+_TOTAL = re.compile(r"(?:ยอด)?รวม(?:ทั้งสิ้น|ทั้งหมด|ทั้งประเทศ)?|(?:grand\s+)?total", re.IGNORECASE)
+TOTAL_LABEL_COLUMNS = 2
+
+
+def is_total_row(cells: Sequence[Any]) -> bool:
+    """A row that sums the rows above it: its first filled cell among the first columns is a total's label."""
+    for cell in cells[:TOTAL_LABEL_COLUMNS]:
+        if not _blank(cell):
+            return isinstance(cell, str) and _TOTAL.fullmatch(" ".join(cell.split())) is not None
+    return False
 
 
 class ExtraCellsError(ValueError):

@@ -62,7 +62,7 @@ class Plan:
     path: str
     encoding: str
     delimiter: str
-    header_index: int  # 0-based, among all CSV records
+    data_index: int  # 0-based index of the first record under the header rows, among all CSV records
     width: int  # columns of the table
     fields: int  # fields every record of the file has (the header's count)
     first_rows: Sequence[Sequence[str]]  # the records after the header, as the csv module read them
@@ -97,7 +97,7 @@ def _opened(plan: Plan, source: IO[bytes], block_size: int) -> pacsv.CSVStreamin
             source,
             read_options=pacsv.ReadOptions(
                 column_names=names,
-                skip_rows=plan.header_index + 1,
+                skip_rows=plan.data_index,
                 block_size=block_size,
                 use_threads=USE_THREADS,
                 encoding=ENCODINGS.get(plan.encoding, plan.encoding),
@@ -158,7 +158,7 @@ class _Rows:
         if longest > plan.max_cell_chars:
             raise Unsupported("a cell over the size limit")
         count = _filled(columns[: plan.width])
-        numbers = pc.add(_ones(len(batch)), plan.header_index + 1 + self.records)  # 1-based record numbers
+        numbers = pc.add(_ones(len(batch)), plan.data_index + self.records)  # 1-based record numbers
         self.records += len(batch)
         cells = [
             pc.if_else(pc.is_in(column, value_set=_nulls()), pa.scalar(None, pa.string()), column)

@@ -323,6 +323,7 @@ class Analysis:
         self.scan = bulk.NumberScan(len(headers))
         self.rows = 0
         self.skipped: list[int] = []
+        self.totals: list[int] = []  # row numbers of the total rows kept apart from the data
 
 
 def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_of: str) -> Analysis | None:
@@ -339,13 +340,14 @@ def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_o
             raise IngestError(
                 "The table has %(count)s columns; the limit is %(limit)s", count=layout.width, limit=config.max_columns
             )
-        header = list(sample[layout.header_index][: layout.width])
-        header += [None] * (layout.width - len(header))
+        header = detect.header_labels(sample, layout)
         profiles = [ColumnProfile(check_personal=pdpa_enabled()) for _ in header]
         analysis = Analysis(layout, header, profiles, raw)
         if not _read_fast(connection, sheet, sample, analysis, config, progress_of):
             cells = _raw_rows(itertools.chain(sample, rows), analysis, config, sheet.meta, progress_of)
             analysis.rows = bulk.copy_raw(connection, raw, layout.width, cells)
+    analysis.totals = bulk.drop_total_rows(connection, raw, layout.width)
+    analysis.rows -= len(analysis.totals)
     status.update(progress_of, phase="analysing", rows_done=analysis.rows, rows_total=analysis.rows)
     budget.check()
     bulk.profile(connection, raw, analysis.profiles, analysis.scan)
@@ -359,15 +361,15 @@ def _read_fast(
     meta = sheet.meta
     if "encoding" not in meta or "path" not in meta:
         return False  # workbooks and JSON: typed cells, read row by row
-    header = analysis.layout.header_index
+    layout = analysis.layout
     plan = fastcsv.Plan(
         path=meta["path"],
         encoding=meta["encoding"],
         delimiter=meta["delimiter"],
-        header_index=header,
-        width=analysis.layout.width,
-        fields=len(sample[header]),
-        first_rows=sample[header + 1 :],
+        data_index=layout.data_index,
+        width=layout.width,
+        fields=len(sample[layout.header_index]),
+        first_rows=sample[layout.data_index :],
         max_rows=config.max_rows,
         max_cell_chars=config.max_cell_chars,
     )
@@ -532,7 +534,7 @@ def _load_one(connection: Any, resource_id: str, sheet: Sheet, analysis: Analysi
         rows_done=0,
         pii_columns=personal or None,
         **raised,
-        notes={"skipped_rows": analysis.skipped} if analysis.skipped else None,
+        notes=_notes(analysis),
     )
 
     targets = [
@@ -601,6 +603,12 @@ def _pdpa_state(current: dict[str, Any], unresolved: list[dict[str, Any]], perso
     if current.get("pdpa_state") == status.PDPA_CONFIRMED and {c["id"] for c in unresolved} <= confirmed:
         return status.PDPA_CONFIRMED
     return status.PDPA_PENDING
+
+
+def _notes(analysis: Analysis) -> dict[str, Any] | None:
+    """What the page tells the officer about rows left out of the table."""
+    notes = {"skipped_rows": analysis.skipped, "total_rows": analysis.totals}
+    return {key: rows for key, rows in notes.items() if rows} or None
 
 
 def _column_type(analysis: Analysis, index: int, dictionary: dict[str, dict[str, Any]], masked: set[int]) -> str:
