@@ -194,7 +194,7 @@ def test_outside_collaborator_cannot_edit_or_read_back_through_an_update(app, ag
     token = agency.token("collaborator")
     api_post(app, "package_patch", token, status=404, id=restricted["dataset"]["id"], notes="x")
     api_post(app, "resource_patch", token, status=404, id=restricted["resource"]["id"], name="x")
-    api_post(app, "datastore_upsert", token, status=403, resource_id=restricted["resource"]["id"], records=[])
+    api_post(app, "datastore_upsert", token, status=404, resource_id=restricted["resource"]["id"], records=[])
 
 
 def test_a_restricted_dataset_made_public_outside_the_actions_stays_members_only(app, agency, restricted):

@@ -201,6 +201,19 @@ def test_the_real_department_of_land_transport_workbook_loads_with_its_grouped_h
     assert "แถวผลรวมของไฟล์ (แถวที่ 74) แยกไว้ต่างหากจากข้อมูล" in page
 
 
+def test_a_code_header_over_row_numbers_is_an_integer_and_real_codes_stay_text(app, setup):
+    token, dataset = setup
+    lines = ["id,จังหวัด,รหัสไปรษณีย์,รหัสสถานี"]
+    lines += [f"{n},จังหวัด {n},{50000 + 100 * n},{7 * n + 3}" for n in range(1, 41)]
+    resource = upload(app, token, "\r\n".join(lines).encode(), "stations.csv", package_id=dataset["id"], name="x")
+
+    work()
+
+    types = {f["id"]: f["type"] for f in search(app, resource["id"], limit=1)["fields"]}
+    assert types["id"] == "int4"  # 1..40: it counts the rows
+    assert (types["รหัสไปรษณีย์"], types["รหัสสถานี"]) == ("text", "text")  # codes, not quantities
+
+
 def test_reupload_swaps_and_a_failing_load_keeps_the_old_table(app, setup):
     token, dataset = setup
     resource = upload(app, token, "ปี,จำนวน\n2564,1\n2565,2\n".encode(), "a.csv", package_id=dataset["id"], name="a")

@@ -248,6 +248,18 @@ def test_the_worker_comes_back_after_redis_does_and_the_queued_load_completes(
     resource = _resource(app, sysadmin_with_token["token"], f"{base}/table.csv")
     queued = status.get(resource["id"])
     assert (queued["state"], queued["phase"]) == (status.PENDING, "queued")
+    # A load whose resource is deleted meanwhile is not resumed: it would only fail, ahead of the live one.
+    gone = api_post(
+        app,
+        "resource_create",
+        sysadmin_with_token["token"],
+        package_id=resource["package_id"],
+        name="ตารางที่ลบ",
+        url=f"{base}/table.csv",
+        format="CSV",
+    )["result"]
+    api_post(app, "resource_delete", sysadmin_with_token["token"], id=gone["id"])
+    gone_job = status.get(gone["id"])["job_id"]
 
     own_redis.stop()
     _until("the worker exited without Redis", lambda: not _alive(first), 60, supervisor.log)
@@ -260,6 +272,7 @@ def test_the_worker_comes_back_after_redis_does_and_the_queued_load_completes(
     # Queued again once, by the recovery, under a new job id.
     assert row["job_id"] != queued["job_id"]
     assert row["recovered_job"] == row["job_id"]
+    assert status.get(gone["id"])["job_id"] == gone_job and not status.get(gone["id"]).get("recovered_job")
     found = api_get(app, "datastore_search", None, resource_id=resource["id"], sort="_id", limit=1)["result"]
     assert found["total"] == 50
     assert found["records"][0]["จังหวัด"] == "จังหวัด 0"

@@ -188,6 +188,30 @@ def drop_total_rows(connection: psycopg2.extensions.connection, raw: str, width:
     return taken
 
 
+def counting_columns(connection: psycopg2.extensions.connection, raw: str, indexes: Sequence[int]) -> set[int]:
+    """The columns among `indexes` that count rows: plain whole numbers 0 or 1 to n, each once.
+
+    A row-number column headed "id" or "รหัส" reads like a code, but its
+    numbers are a sequence, not identifiers with a meaning in each digit.
+    """
+    table = _raw_ident(raw)
+    counting: set[int] = set()
+    with connection, connection.cursor() as cursor:
+        for index in indexes:
+            cell = _cell(index)
+            cursor.execute(
+                sql.SQL(
+                    "SELECT count({0}), count(DISTINCT {0}), bool_and({0} ~ '^[0-9]{{1,18}}$'),"
+                    " min(CASE WHEN {0} ~ '^[0-9]{{1,18}}$' THEN {0}::int8 END),"
+                    " max(CASE WHEN {0} ~ '^[0-9]{{1,18}}$' THEN {0}::int8 END) FROM {1}"
+                ).format(cell, table)
+            )
+            filled, distinct, plain, low, high = cursor.fetchone()
+            if filled and plain and filled == distinct and low in (0, 1) and high - low + 1 == filled:
+                counting.add(index)
+    return counting
+
+
 def _map_name(raw: str, index: int) -> str:
     return f"m{index}_{raw}"
 

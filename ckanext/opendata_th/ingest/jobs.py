@@ -324,6 +324,7 @@ class Analysis:
         self.rows = 0
         self.skipped: list[int] = []
         self.totals: list[int] = []  # row numbers of the total rows kept apart from the data
+        self.counting: set[int] = set()  # columns under a code header that hold row numbers 1..n
 
 
 def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_of: str) -> Analysis | None:
@@ -351,6 +352,8 @@ def _analyse(sheet: Sheet, config: Limits, connection: Any, raw: str, progress_o
     status.update(progress_of, phase="analysing", rows_done=analysis.rows, rows_total=analysis.rows)
     budget.check()
     bulk.profile(connection, raw, analysis.profiles, analysis.scan)
+    coded = [i for i, p in enumerate(analysis.profiles) if p.pg_type() in _WHOLE and _reads_like_code(analysis, i)]
+    analysis.counting = bulk.counting_columns(connection, raw, coded)
     return analysis
 
 
@@ -619,10 +622,18 @@ def _column_type(analysis: Analysis, index: int, dictionary: dict[str, dict[str,
         return TYPE_OVERRIDES[str(override).strip().lower()]
     inferred = analysis.profiles[index].pg_type()
     # Whole numbers under a code header (postal codes 10110, province codes
-    # 10) are identifiers: kept as text so they are never summed or reformatted.
-    if inferred in ("int4", "int8") and CODE_HEADER.search(analysis.labels[index]):
+    # 10) are identifiers: kept as text so they are never summed or reformatted;
+    # unless they only count the rows (an "id" of 1..n).
+    if inferred in _WHOLE and _reads_like_code(analysis, index) and index not in analysis.counting:
         return "text"
     return inferred
+
+
+_WHOLE = ("int4", "int8")
+
+
+def _reads_like_code(analysis: Analysis, index: int) -> bool:
+    return CODE_HEADER.search(str(analysis.labels[index] or "")) is not None
 
 
 def _info(analysis: Analysis, index: int, previous: dict[str, Any] | None, masked: set[int]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import psycopg2
 import redis.exceptions
 import rq
 import rq.exceptions
+from ckan import model
 from rq.job import JobStatus
 
 from ckanext.opendata_th.ingest import jobs, status
@@ -129,11 +130,17 @@ def _resume(row: dict[str, Any]) -> None:
     status.update(row["resource_id"], recovered_job=job_id)
 
 
+def _still_there(resource_id: str) -> bool:
+    """A load of a deleted or purged resource is not resumed: it would only fail, and hold up the live ones."""
+    resource = model.Resource.get(resource_id)
+    return resource is not None and resource.state == model.State.ACTIVE
+
+
 def sweep() -> Sweep:
     """Re-queue (once) or fail every load that no job will finish."""
     done = Sweep()
     for row in status.unfinished():
-        if not left_behind(row):
+        if not _still_there(row["resource_id"]) or not left_behind(row):
             continue
         if row.get("recovered_job") == row["job_id"]:
             log.warning("load of %s was left behind again after its retry: failed", row["resource_id"])
