@@ -53,15 +53,26 @@ install_solr_jars() {
 }
 
 # Each room keeps its Thai strings in i18n/<lang>/LC_MESSAGES/parts/*.po;
-# they are merged and compiled into one catalogue (binaries are not committed).
+# they are merged and compiled into one catalogue (binaries are not committed),
+# followed by CKAN's own messages as i18n/<lang>/corrections.yaml corrects them
+# (ui/corrections.py); the rooms' messages come first and win.
 compile_translations() {
-    local dir mo
+    local dir lang mo corrected
     for dir in "$ROOT"/ckanext/opendata_th/i18n/*/LC_MESSAGES; do
         compgen -G "$dir/parts/*.po" >/dev/null || continue
+        lang="$(basename "$(dirname "$dir")")"
         mo="$dir/ckanext-opendata_th.mo"
-        if [[ -f "$mo" ]] && [[ -z "$(find "$dir/parts" -name '*.po' -newer "$mo")" ]]; then continue; fi
-        msgcat --use-first "$dir"/parts/*.po | msgfmt -c -o "$mo" - \
+        if [[ -f "$mo" ]] && [[ -z "$(find "$dir/parts" "$dir/../corrections.yaml" -newer "$mo" 2>/dev/null)" ]]; then
+            continue
+        fi
+        corrected="$(mktemp)"
+        if [[ -f "$dir/../corrections.yaml" ]]; then
+            "$VENV/bin/python" -m ckanext.opendata_th.ui.corrections "$lang" >"$corrected" \
+                || die "could not apply i18n/$lang/corrections.yaml"
+        fi
+        msgcat --use-first "$dir"/parts/*.po "$corrected" | msgfmt -c -o "$mo" - \
             || die "translations in $dir/parts do not compile"
+        rm -f "$corrected"
     done
 }
 

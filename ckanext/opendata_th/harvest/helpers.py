@@ -31,7 +31,7 @@ def opendata_th_harvest_duplicates(package_id: str) -> list[dict[str, str]]:
 def opendata_th_harvest_count_labels() -> list[tuple[str, str]]:
     """(key, label in the reader's language) of each count in a run's status, in the status's order."""
     labels = {
-        "created": tk._("Created"),
+        "created": tk._("Added"),  # not "Created": CKAN's label of a creation date
         "updated": tk._("Updated"),
         "downgraded": tk._("Downgraded to metadata only"),
         "withdrawn": tk._("Withdrawn"),
