@@ -10,7 +10,7 @@ setup(
     packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
     include_package_data=True,
     package_data={
-        "ckanext.opendata_th": ["**/*.yaml", "**/*.json", "**/*.csv", "templates/**/*", "i18n/**/*", "public/**/*"]
+        "ckanext.opendata_th": ["**/*.yaml", "**/*.json", "**/*.csv", "templates/**/*", "i18n/**/*", "migration/**/*", "public/**/*"]
     },
     # Dependencies are pinned in requirements*.txt and installed by bin/stack.
     install_requires=[],

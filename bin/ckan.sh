@@ -87,6 +87,13 @@ start_app() {
         start_supervised worker --hook "$(printf '%q ' "$CKAN" -c "$CKAN_INI" opendata-th ingest recover)" \
             --hook-every 300 -- "$CKAN" -c "$CKAN_INI" jobs worker
     fi
+    if ! pid_alive quality-worker; then
+        say "Starting the quality score worker"
+        # Its own queue, so link checks never hold up a load; every 24 hours
+        # (and at start) every dataset is queued for scoring again.
+        start_supervised quality-worker --hook "$(printf '%q ' "$CKAN" -c "$CKAN_INI" opendata-th quality enqueue-all)" \
+            --hook-every 86400 -- "$CKAN" -c "$CKAN_INI" jobs worker opendata_th_quality
+    fi
     start_harvest_consumers
     local i
     for ((i = 0; i < 120; i++)); do

@@ -174,6 +174,7 @@ stop_all() {
     stop_by_pidfile harvest-run
     stop_by_pidfile harvest-fetch
     stop_by_pidfile harvest-gather
+    stop_by_pidfile quality-worker
     stop_by_pidfile worker
     stop_by_pidfile web
     stop_solr
@@ -183,7 +184,7 @@ stop_all() {
 
 show_status() {
     local name
-    for name in web worker harvest-gather harvest-fetch harvest-run solr redis; do
+    for name in web worker quality-worker harvest-gather harvest-fetch harvest-run solr redis; do
         if pid_alive "$name"; then echo "$name: running (pid $(cat "$RUN/$name.pid"))"; else echo "$name: stopped"; fi
     done
     if pg_running; then echo "postgres: running"; else echo "postgres: stopped"; fi

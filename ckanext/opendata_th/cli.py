@@ -9,6 +9,7 @@ from ckanext.opendata_th import demo as demo_catalogue
 from ckanext.opendata_th.gdc.cli import gdc
 from ckanext.opendata_th.governance.cli import governance
 from ckanext.opendata_th.ingest import cli as ingest_cli
+from ckanext.opendata_th.quality.cli import quality
 
 __all__ = ["opendata_th"]
 
@@ -20,6 +21,7 @@ def opendata_th() -> None:
 
 opendata_th.add_command(gdc)
 opendata_th.add_command(governance)
+opendata_th.add_command(quality)
 
 
 @opendata_th.group()

@@ -51,6 +51,10 @@ from ckanext.opendata_th.ingest import logic as ingest_logic
 from ckanext.opendata_th.ingest import originals as ingest_originals
 from ckanext.opendata_th.ingest import views as ingest_views
 from ckanext.opendata_th.lib import tablestats
+from ckanext.opendata_th.quality import actions as quality_actions
+from ckanext.opendata_th.quality import auth as quality_auth
+from ckanext.opendata_th.quality import helpers as quality_helpers
+from ckanext.opendata_th.quality import jobs as quality_jobs
 from ckanext.opendata_th.schema import actions as schema_actions
 from ckanext.opendata_th.schema import auth as schema_auth
 from ckanext.opendata_th.schema import template_helpers as schema_helpers
@@ -71,6 +75,7 @@ ACTION_MODULES: list[types.ModuleType] = [
     ui_tags,
     schema_actions,
     guard_actions,
+    quality_actions,
 ]
 AUTH_MODULES: list[types.ModuleType] = [
     governance_auth,
@@ -80,6 +85,7 @@ AUTH_MODULES: list[types.ModuleType] = [
     api_auth,
     schema_auth,
     guard_auth,
+    quality_auth,
 ]
 VALIDATOR_MODULES: list[types.ModuleType] = [schema_validators, governance_validators, hvd_validators]
 HELPER_MODULES: list[types.ModuleType] = [
@@ -90,6 +96,7 @@ HELPER_MODULES: list[types.ModuleType] = [
     api_helpers,
     ui_helpers,
     guard_helpers,
+    quality_helpers,
 ]
 
 _PERMISSION_LABELS = governance.PermissionLabels()
@@ -169,7 +176,14 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
         ingest_jobs.on_resource_changed(resource)
         ui_preview.on_resource_updated(resource)
 
-    # IPackageController: index the HVD flag and categories (hvd), "has API" and ministry (ui)
+    # IPackageController: index the HVD flag and categories (hvd), "has API" and ministry (ui); score a
+    # dataset again after each change (quality)
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        quality_jobs.on_dataset_changed(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        quality_jobs.on_dataset_changed(pkg_dict)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return ui_search.before_dataset_index(hvd_search.before_dataset_index(pkg_dict))

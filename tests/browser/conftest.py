@@ -26,6 +26,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from tests.browser import site
+from tests.conftest import MIGRATED_PLUGINS
 from tests.factories import dataset_dict
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
@@ -50,7 +51,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     work = tmp_path_factory.mktemp("browser-site")
     ini = site.write_ini(work / "ckan.ini", port, work / "storage")
     test_helpers.reset_db()
-    site.migrate(ini, "activity")
+    for plugin in MIGRATED_PLUGINS:
+        site.migrate(ini, plugin)
     site.clear_jobs(ini)  # a fresh catalogue inherits no queued load of a dataset now gone
     search.clear_all()
     sysadmin = factories.SysadminWithToken()

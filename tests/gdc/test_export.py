@@ -12,7 +12,7 @@ import pytest
 from ckan.tests import factories as ckan_factories
 
 from ckanext.opendata_th.gdc import actions, importer, status, template
-from tests.conftest import PLUGINS
+from tests.conftest import MIGRATED_PLUGINS, PLUGINS
 from tests.factories import dataset_dict
 from tests.gdc.conftest import Agency
 
@@ -140,7 +140,8 @@ def test_export_round_trips_into_a_clean_catalogue(agency, reset_db, migrate_db_
     content = _export(agency.sysadmin["name"], agency.org["name"])
 
     reset_db()
-    migrate_db_for("activity")
+    for plugin in MIGRATED_PLUGINS:
+        migrate_db_for(plugin)
     search.clear_all()
     editor = ckan_factories.User()
     org = ckan_factories.Organization(name="oae", users=[{"name": editor["name"], "capacity": "editor"}])

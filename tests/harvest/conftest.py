@@ -32,7 +32,7 @@ from ckan.tests import factories as ckan_factories
 from ckan.tests.helpers import call_action
 from ckanext.harvest import queue
 
-from tests.conftest import PLUGINS
+from tests.conftest import MIGRATED_PLUGINS, PLUGINS
 from tests.factories import dataset_dict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,8 +164,8 @@ def agency_catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Agenc
 def clean_db(reset_db, migrate_db_for, with_plugins):
     """CKAN's clean_db plus the migrations of the plugins the central catalogue loads."""
     reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
+    for plugin in (*MIGRATED_PLUGINS, "harvest"):
+        migrate_db_for(plugin)
 
 
 @dataclasses.dataclass

@@ -18,7 +18,7 @@ import pytest
 from ckan.tests import factories as ckan_factories
 
 from ckanext.opendata_th.ingest import pdpa
-from tests.conftest import PLUGINS
+from tests.conftest import MIGRATED_PLUGINS, PLUGINS
 from tests.factories import dataset_dict
 from tests.helpers import api_get, api_post
 
@@ -114,8 +114,8 @@ def world(app: Any, reset_db: Any, migrate_db_for: Any, reset_index: Any, reset_
     """Built once for the module (every case only reads), on a clean database and index."""
     if not _BUILT:
         reset_db()
-        migrate_db_for("activity")
-        migrate_db_for("harvest")
+        for plugin in (*MIGRATED_PLUGINS, "harvest"):
+            migrate_db_for(plugin)
         reset_index()
         reset_redis()
         _BUILT.append(_build(app, ckan_factories.SysadminWithToken()["token"]))

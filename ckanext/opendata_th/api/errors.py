@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response
 from flask_babel import force_locale, gettext
 
+from ckanext.opendata_th.lib.i18n import Msgid as Term
 from ckanext.opendata_th.lib.i18n import bilingual
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -27,10 +28,6 @@ class ApiError(Exception):
         self.msgid = msgid
         self.params = params
         self.headers: dict[str, str] = {}
-
-
-class Term(str):
-    """A message parameter that is itself a msgid: each language gets its own translation of it."""
 
 
 def messages(msgid: str, **params: Any) -> dict[str, str]:

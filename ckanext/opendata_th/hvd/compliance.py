@@ -68,11 +68,11 @@ def _machine_readable_formats() -> set[str]:
     return {item.strip().upper().lstrip(".") for item in configured.split()}
 
 
-def _resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
+def active_resources(dataset: dict[str, Any]) -> list[dict[str, Any]]:
     return [resource for resource in dataset.get("resources") or [] if resource.get("state", "active") == "active"]
 
 
-def _is_machine_readable(resource: dict[str, Any]) -> bool:
+def is_machine_readable(resource: dict[str, Any]) -> bool:
     return (resource.get("format") or "").strip().upper().lstrip(".") in _machine_readable_formats()
 
 
@@ -104,7 +104,7 @@ def check_open_licence(dataset: dict[str, Any], now: datetime.datetime) -> RuleR
 
 
 def check_machine_readable(dataset: dict[str, Any], now: datetime.datetime) -> RuleResult:
-    found = [resource for resource in _resources(dataset) if _is_machine_readable(resource)]
+    found = [resource for resource in active_resources(dataset) if is_machine_readable(resource)]
     if found:
         formats = ", ".join(sorted({(resource.get("format") or "").upper() for resource in found}))
         return RuleResult("machine_readable", True, bilingual("Machine-readable formats: %(formats)s", formats=formats))
@@ -114,7 +114,7 @@ def check_machine_readable(dataset: dict[str, Any], now: datetime.datetime) -> R
 
 
 def check_api(dataset: dict[str, Any], now: datetime.datetime) -> RuleResult:
-    count = sum(1 for resource in _resources(dataset) if _is_datastore(resource))
+    count = sum(1 for resource in active_resources(dataset) if _is_datastore(resource))
     if count:
         return RuleResult("api", True, bilingual("%(count)s resource(s) served by the DataStore API", count=count))
     return RuleResult("api", False, bilingual("No resource is loaded into the DataStore, so there is no API"))
@@ -123,13 +123,13 @@ def check_api(dataset: dict[str, Any], now: datetime.datetime) -> RuleResult:
 def check_bulk_download(dataset: dict[str, Any], now: datetime.datetime) -> RuleResult:
     # A DataStore table can always be dumped whole (/datastore/dump/<id>); a
     # file resource is a bulk download when it is in a machine-readable format.
-    for resource in _resources(dataset):
-        if _is_datastore(resource) or (resource.get("url") and _is_machine_readable(resource)):
+    for resource in active_resources(dataset):
+        if _is_datastore(resource) or (resource.get("url") and is_machine_readable(resource)):
             return RuleResult("bulk_download", True, bilingual("The whole dataset can be downloaded as a file"))
     return RuleResult("bulk_download", False, bilingual("No resource lets users download the whole data as a file"))
 
 
-def _parse_time(value: Any) -> datetime.datetime | None:
+def parse_time(value: Any) -> datetime.datetime | None:
     if not value:
         return None
     try:
@@ -141,30 +141,45 @@ def _parse_time(value: Any) -> datetime.datetime | None:
 
 def last_updated(dataset: dict[str, Any]) -> datetime.datetime | None:
     """When the data was last updated: the declared date, else its resources', else the record's."""
-    candidates = [_parse_time(dataset.get("last_updated_date"))]
-    for resource in _resources(dataset):
+    candidates = [parse_time(dataset.get("last_updated_date"))]
+    for resource in active_resources(dataset):
         candidates += [
-            _parse_time(resource.get("resource_last_updated_date")),
-            _parse_time(resource.get("last_modified")),
+            parse_time(resource.get("resource_last_updated_date")),
+            parse_time(resource.get("last_modified")),
         ]
     found = [moment for moment in candidates if moment]
     if found:
         return max(found)
-    return _parse_time(dataset.get("metadata_modified"))
+    return parse_time(dataset.get("metadata_modified"))
 
 
-def check_update_frequency(dataset: dict[str, Any], now: datetime.datetime) -> RuleResult:
+def declared_period(dataset: dict[str, Any]) -> tuple[str | None, datetime.timedelta | None]:
+    """The declared update frequency as (unit code, allowed time between updates).
+
+    The unit is None when no frequency is declared (or "unknown"); the time is
+    None for a unit without a regular period (never, other).  The grace days
+    of GRACE_CONFIG are included.  The one rule of lateness: the HVD check and
+    the quality score's freshness both read it.
+    """
     unit = vocab.get("update_frequency").code_for(dataset.get("update_frequency_unit") or "")
     if unit is None or unit == "unknown":
-        return RuleResult("update_frequency", False, bilingual("The update frequency is not declared"))
+        return None, None
     days = vocab.get("update_frequency").term(unit).extra.get("days")
-    if days is None:  # never, other: declared, but there is no period to be late by
-        return RuleResult("update_frequency", True, bilingual("The update frequency is declared"))
+    if days is None:
+        return unit, None
     try:
         interval = max(1, int(dataset.get("update_frequency_interval") or 1))
     except (TypeError, ValueError):
         interval = 1
-    allowed = datetime.timedelta(days=float(days) * interval + float(tk.config.get(GRACE_CONFIG) or 0))
+    return unit, datetime.timedelta(days=float(days) * interval + float(tk.config.get(GRACE_CONFIG) or 0))
+
+
+def check_update_frequency(dataset: dict[str, Any], now: datetime.datetime) -> RuleResult:
+    unit, allowed = declared_period(dataset)
+    if unit is None:
+        return RuleResult("update_frequency", False, bilingual("The update frequency is not declared"))
+    if allowed is None:  # never, other: declared, but there is no period to be late by
+        return RuleResult("update_frequency", True, bilingual("The update frequency is declared"))
     updated = last_updated(dataset)
     if updated is None:
         return RuleResult("update_frequency", False, bilingual("The date of the last update is unknown"))

@@ -35,6 +35,17 @@ TYPE_NOTES = {
     "text": "ข้อความ / text",
 }
 
+PERCENT_NOTE = "ร้อยละ (ตัดเครื่องหมาย %) / percent (% sign removed)"
+BUDDHIST_ERA_NOTE = "แปลงจาก พ.ศ. / converted from the Buddhist era"
+MASKED_NOTE = "ปกปิดข้อมูลส่วนบุคคล / personal data masked"
+_NOTE_SEPARATOR = "; "
+
+
+def is_loader_note(notes: str) -> bool:
+    """Whether a data dictionary description is only what the loader wrote, not an officer's words."""
+    known = {*TYPE_NOTES.values(), PERCENT_NOTE, BUDDHIST_ERA_NOTE, MASKED_NOTE}
+    return all(part.strip() in known for part in notes.split(_NOTE_SEPARATOR))
+
 
 @dataclasses.dataclass
 class ColumnProfile:
@@ -99,7 +110,7 @@ class ColumnProfile:
     def notes(self) -> str:
         parts = [TYPE_NOTES.get(self.pg_type(), self.pg_type())]
         if self.percent:
-            parts.append("ร้อยละ (ตัดเครื่องหมาย %) / percent (% sign removed)")
+            parts.append(PERCENT_NOTE)
         if self.buddhist_era and self.pg_type() in ("date", "timestamp"):
-            parts.append("แปลงจาก พ.ศ. / converted from the Buddhist era")
-        return "; ".join(parts)
+            parts.append(BUDDHIST_ERA_NOTE)
+        return _NOTE_SEPARATOR.join(parts)

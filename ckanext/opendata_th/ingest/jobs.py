@@ -26,7 +26,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.ingest import budget, bulk, detect, fastcsv, load, pdpa, readers, status, supervise
 from ckanext.opendata_th.ingest import columns as column_ids
-from ckanext.opendata_th.ingest.infer import ColumnProfile
+from ckanext.opendata_th.ingest.infer import MASKED_NOTE, ColumnProfile
 from ckanext.opendata_th.ingest.readers import IngestError, Limits, Sheet
 from ckanext.opendata_th.ingest.values import native_text
 
@@ -259,31 +259,42 @@ def _fetched(resource: dict[str, Any], config: Limits) -> Iterator[tuple[str, st
         yield target, digest.hexdigest()
 
 
-def _copy_upload(resource: dict[str, Any], target: str, config: Limits) -> None:
-    """The uploaded file, from local storage or a file-keeper storage (CKAN 2.12's ckan.files)."""
-    from ckan.lib import files
+def _stored_upload(resource: dict[str, Any]) -> tuple[str, Any]:
+    """Where the uploaded file is kept: its path, and CKAN 2.12's file-keeper storage (None: a local file)."""
     from ckan.lib.uploader import get_resource_uploader
 
     uploader = get_resource_uploader(resource)
-    path = uploader.get_path(resource["id"])
-    storage = getattr(uploader, "storage", None)
-    too_big = IngestError("The file is larger than %(limit)s MB", limit=config.max_bytes // 2**20)
+    return uploader.get_path(resource["id"]), getattr(uploader, "storage", None)
+
+
+def upload_size(resource: dict[str, Any]) -> int | None:
+    """The size in bytes of a resource's uploaded file in storage; None when it is missing."""
+    from ckan.lib import files
+
+    path, storage = _stored_upload(resource)
     if storage is None:
-        if not os.path.exists(path):
-            raise IngestError("The uploaded file is missing from storage")
-        if os.path.getsize(path) > config.max_bytes:
-            raise too_big
+        return os.path.getsize(path) if os.path.exists(path) else None
+    try:
+        return int(storage.size(files.Location(path)))
+    except files.exc.MissingFileError:
+        return None
+
+
+def _copy_upload(resource: dict[str, Any], target: str, config: Limits) -> None:
+    """The uploaded file, from local storage or a file-keeper storage (CKAN 2.12's ckan.files)."""
+    from ckan.lib import files
+
+    size = upload_size(resource)
+    if size is None:
+        raise IngestError("The uploaded file is missing from storage")
+    if size > config.max_bytes:
+        raise IngestError("The file is larger than %(limit)s MB", limit=config.max_bytes // 2**20)
+    path, storage = _stored_upload(resource)
+    if storage is None:
         shutil.copyfile(path, target)
         return
-    location = files.Location(path)
-    try:
-        size = storage.size(location)
-    except files.exc.MissingFileError as error:
-        raise IngestError("The uploaded file is missing from storage") from error
-    if size > config.max_bytes:
-        raise too_big
     with open(target, "wb") as out:
-        for chunk in storage.stream(files.FileData(location, size=size)):
+        for chunk in storage.stream(files.FileData(files.Location(path), size=size)):
             out.write(chunk)
 
 
@@ -641,7 +652,7 @@ def _info(analysis: Analysis, index: int, previous: dict[str, Any] | None, maske
     previous = previous or {}
     notes = analysis.profiles[index].notes()
     if index in masked:
-        notes = "ปกปิดข้อมูลส่วนบุคคล / personal data masked"
+        notes = MASKED_NOTE
     return {
         "label": previous.get("label") or analysis.labels[index],
         "notes": previous.get("notes") or notes,
